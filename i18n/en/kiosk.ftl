@@ -1,0 +1,83 @@
+# Civic Kiosk: the kiosk's own words in English.
+# Content pack texts (services, journeys) live in the pack, not here.
+
+language-name = English
+language-switch = Show the kiosk in English
+demo-tag = DEMO: a fictional council
+
+## Attract screen
+attract-subtitle = Find out what to do about council services, one question at a time. Nothing you tell us is kept.
+attract-touch = Touch to start
+attract-choose-language = Or choose your language
+attract-farewell = Thank you. Everything you told the kiosk has been deleted.
+
+## Home and categories
+home-title = What do you need help with?
+home-hint = Tap a topic. You can go back or start again at any time.
+home-how-to-use = How to use this kiosk
+category-hint = { $count ->
+    [one] There is { $count } service here. Tap it to start.
+   *[other] There are { $count } services here. Tap the one you need.
+}
+
+## Navigation, on every page
+nav-back = Back
+nav-start-again = Start again
+nav-staff = Get help from staff
+page-continue = Continue
+
+## Postcode entry
+keyboard-space = Space
+keyboard-delete = Delete
+postcode-error-empty = Enter your postcode
+postcode-error-format = Enter a full UK postcode, like AN1 2TW
+
+## Check your answers
+check-title = Check your answers
+check-change = Change
+check-change-named = Change your answer to: { $question }
+check-confirm = Continue
+
+## Outcome
+outcome-urgent = Act now
+outcome-staff-coming = A member of staff has been asked to come and help you now.
+outcome-steps = What to do next
+outcome-bring = What to bring
+outcome-where = Where to go
+outcome-when = When
+outcome-qr = Continue on your phone
+outcome-print = Print this
+outcome-finished = Finished
+outcome-printed = Printing now. Please collect your printout from the printer.
+outcome-saved-pdf = There is no printer on this kiosk. A copy has been saved for staff: ask at the help desk.
+outcome-print-failed = Printing did not work. Please ask a member of staff.
+bins-title = Your next collections
+bins-for-postcode = For { $postcode }
+bins-moved = (moved from { $date }: { $reason })
+
+## Staff help
+staff-title = Help is on its way
+staff-body = We have told a member of staff that you need help. They will come to this kiosk.
+staff-carry-on = You can carry on using the kiosk while you wait.
+staff-phone = You can also phone the council on { $number }.
+staff-out-of-hours = If the office is closed and it is an emergency, phone { $number }.
+staff-carry-on-button = Carry on
+alert-text = STAFF: a visitor at this kiosk has asked for help.
+alert-dismiss = Staff: dismiss
+
+## Idle warning
+idle-title = Do you need more time?
+idle-countdown = { $seconds ->
+    [one] For your privacy, this visit will end in { $seconds } second.
+   *[other] For your privacy, this visit will end in { $seconds } seconds.
+}
+idle-yes = Yes, I need more time
+idle-end = No, finish now
+
+## Satisfaction
+satisfaction-title = How was your visit today?
+satisfaction-hint = Tap a face. Your answer is anonymous.
+satisfaction-good = Good
+satisfaction-ok = OK
+satisfaction-poor = Poor
+satisfaction-skip = Skip this question

@@ -1,0 +1,74 @@
+"""The scripted demo tour: a visitor's visit, tapped out on the real window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from kiosk.ui.main_window import KioskWindow
+
+
+def tap(window: KioskWindow, name: str) -> None:
+    """Press and release a visible button, as a finger would."""
+    QTest.mouseClick(window.find_button(name), Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+
+
+def type_on_keyboard(window: KioskWindow, text: str) -> None:
+    for char in text:
+        tap(window, "key_space" if char == " " else f"key_{char.upper()}")
+
+
+def tour(window: KioskWindow, advance: Callable[[float], None], shot: Callable[[str], None]) -> None:
+    """Every kind of screen, in English and Welsh; ``shot`` saves each one."""
+    shot("attract")
+    tap(window, "start")
+    shot("home")
+    tap(window, "tile_bins")
+    shot("category-bins")
+    tap(window, "service_bins.collection_day")
+    type_on_keyboard(window, "AN1 2TW")
+    shot("question-postcode")
+    tap(window, "continue")
+    shot("outcome-bin-collections")
+    tap(window, "start_again")
+
+    tap(window, "tile_bins")
+    tap(window, "service_bins.missed")
+    shot("question-choice")
+    tap(window, "option_recent")
+    tap(window, "lang_cy")
+    shot("question-welsh")
+    tap(window, "lang_en")
+    tap(window, "option_yes")
+    type_on_keyboard(window, "an12")
+    tap(window, "continue")
+    shot("question-postcode-error")
+    type_on_keyboard(window, "TW")
+    tap(window, "continue")
+    shot("check-answers")
+    tap(window, "confirm")
+    shot("outcome")
+    tap(window, "print")
+    shot("outcome-printed")
+    tap(window, "staff")
+    shot("staff-help")
+    tap(window, "carry_on")
+    tap(window, "dismiss_alert")
+    advance(window.settings.idle_after_s + 1)
+    window.tick()
+    shot("idle-warning")
+    tap(window, "idle_yes")
+    tap(window, "finished")
+    shot("satisfaction")
+    tap(window, "face_3")
+    shot("attract-after-visit")
+
+    tap(window, "start_cy")
+    shot("home-welsh")
+    tap(window, "tile_housing")
+    tap(window, "service_housing.homeless")
+    shot("question-urgent-welsh")

@@ -1,0 +1,141 @@
+"""Start the Qt application: the real kiosk, or the scripted demo tour with screenshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kiosk.app import load_content
+from kiosk.config import Settings
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.i18n import Catalogue
+
+log = logging.getLogger(__name__)
+
+
+def make_window(settings: Settings, clock: Clock | None = None):  # type: ignore[no-untyped-def]
+    """Create the QApplication (if needed) and the kiosk window, not yet shown."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.main_window import KioskWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Civic Kiosk")
+    content = load_content(settings)
+    if content.refused is not None:
+        print(f"kiosk: {content.refused}\nkiosk: showing the last good pack instead.", file=sys.stderr)
+    catalogue = Catalogue(settings.i18n_dir, list(content.pack.languages))
+    window = KioskWindow(settings, content.pack, catalogue, clock or SystemClock())
+    return app, window
+
+
+def run_kiosk(settings: Settings) -> int:
+    app, window = make_window(settings)
+    if settings.fullscreen:
+        window.showFullScreen()
+    else:
+        window.resize(1920, 1080)
+        window.show()
+    if os.environ.get("KIOSK_EXIT_AFTER_FIRST_PAINT"):
+        # used by bench/startup.py: report the first painted frame, then quit
+        def painted() -> None:
+            print(f"first-paint {time.perf_counter():.6f}", flush=True)
+            app.quit()
+
+        window.first_paint_callbacks.append(painted)
+    return int(app.exec())
+
+
+@contextmanager
+def virtual_display(width: int = 1920, height: int = 1080) -> Iterator[str | None]:
+    """Run Xvfb for the duration, if there is no display; yields the platform used."""
+    if os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM"):
+        yield os.environ.get("QT_QPA_PLATFORM") or "xcb"
+        return
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        print(
+            "kiosk: Xvfb is not installed, so the tour is drawn off-screen instead "
+            "(install the Debian package 'xvfb' for a real virtual display).",
+            file=sys.stderr,
+        )
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        yield "offscreen"
+        return
+    number = next(n for n in range(99, 200) if not Path(f"/tmp/.X{n}-lock").exists())
+    proc = subprocess.Popen(
+        [xvfb, f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    socket = Path(f"/tmp/.X11-unix/X{number}")
+    for _ in range(100):
+        if socket.exists() or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        print("kiosk: Xvfb did not start; drawing off-screen instead.", file=sys.stderr)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        yield "offscreen"
+        return
+    os.environ["DISPLAY"] = f":{number}"
+    try:
+        yield "xcb"
+    finally:
+        os.environ.pop("DISPLAY", None)
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+class ManualClock:
+    """Today's real date, but time that only moves when the tour says (to show the idle warning)."""
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+
+    def today(self) -> dt.date:
+        return dt.date.today()
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        self._offset += seconds
+
+
+def run_demo(settings: Settings, out_dir: Path) -> int:
+    """Walk a visitor's journeys by pressing the real buttons, saving a PNG per screen."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with virtual_display() as platform:
+        from kiosk.ui.demo_tour import tour
+
+        clock = ManualClock()
+        app, window = make_window(settings, clock)
+        window.resize(1920, 1080)
+        window.show()
+        saved: list[Path] = []
+
+        def shot(name: str) -> None:
+            app.processEvents()
+            path = out_dir / f"{len(saved) + 1:02d}-{name}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+            print(f"  {path}", flush=True)
+
+        print(f"Demo tour ({platform}): saving screenshots to {out_dir}/", flush=True)
+        tour(window, clock.advance, shot)
+        window.close()
+        app.processEvents()
+    print(f"Demo tour finished: {len(saved)} screenshots in {out_dir}/")
+    return 0
+
+
+Shot = Callable[[str], None]

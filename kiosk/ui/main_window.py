@@ -1,0 +1,471 @@
+"""The kiosk window: header, staff alert, the current screen, footer, idle warning.
+
+The window owns no navigation rules: it forwards each tap to the core
+:class:`~kiosk.core.session.Session` and redraws the screen for the new place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Settings
+from kiosk.core.clock import Clock
+from kiosk.core.content import ContentPack, OutcomePage, Text
+from kiosk.core.i18n import Catalogue
+from kiosk.core.idle import IdlePolicy, IdleState
+from kiosk.core.postcode import PostcodeError
+from kiosk.core.session import Screen, Session
+from kiosk.ui import screens
+from kiosk.ui.theme import style_sheet
+from kiosk.ui.widgets import button, label
+
+log = logging.getLogger(__name__)
+
+TOUCH_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class KioskWindow(QMainWindow):
+    """One kiosk screen. Build with the pack, strings, settings and a clock."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        pack: ContentPack,
+        catalogue: Catalogue,
+        clock: Clock,
+        *,
+        tick_ms: int = 250,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.pack = pack
+        self.catalogue = catalogue
+        self.clock = clock
+        self.session = Session(pack, language=settings.default_language)
+        self.idle = IdlePolicy(clock, settings.idle_after_s, settings.idle_countdown_s)
+        self.farewell = False
+        self.first_paint_callbacks: list[Callable[[], None]] = []
+        self.setWindowTitle("Civic Kiosk")
+        self.setStyleSheet(style_sheet())
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.header = QWidget()
+        self.header.setObjectName("header")
+        outer.addWidget(self.header)
+        self.alert_bar = QFrame()
+        self.alert_bar.setObjectName("staffAlert")
+        outer.addWidget(self.alert_bar)
+        self.stack = QStackedWidget()
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.stack)
+        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        outer.addWidget(self.scroll, 1)
+        self.footer = QWidget()
+        self.footer.setObjectName("footer")
+        outer.addWidget(self.footer)
+        self.setCentralWidget(central)
+
+        self.overlay = QWidget(central)
+        self.overlay.setObjectName("idleOverlay")
+        self.overlay.hide()
+        self._countdown_label: QLabel | None = None
+
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        self.timer = QTimer(self)
+        self.timer.setInterval(tick_ms)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        self.render()
+
+    # --- helpers for screens ------------------------------------------------
+
+    def t(self, key: str, **args: object) -> str:
+        return self.catalogue.text(self.session.language, key, **args)
+
+    def pick(self, text: Text) -> str:
+        return self.catalogue.pick(self.session.language, text)
+
+    def announce(self, text: str) -> None:
+        """Say something to assistive technology (speech arrives in a later release)."""
+        self.setAccessibleDescription(text)
+
+    # --- drawing --------------------------------------------------------------
+
+    def render(self) -> None:
+        place = self.session.place
+        builders: dict[Screen, Callable[[], QWidget]] = {
+            Screen.ATTRACT: lambda: screens.attract(self),
+            Screen.HOME: lambda: screens.home(self),
+            Screen.CATEGORY: lambda: screens.category(self, place.tile or ""),
+            Screen.PAGE: lambda: screens.journey_page(self),
+            Screen.STAFF_HELP: lambda: screens.staff_help(self),
+            Screen.SATISFACTION: lambda: screens.satisfaction(self),
+        }
+        page = builders[place.screen]()
+        page.setObjectName(f"screen_{place.screen.value}")
+        old = self.stack.currentWidget()
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.scroll.verticalScrollBar().setValue(0)
+        self._render_header()
+        self._render_alert()
+        self._render_footer()
+        if self.overlay.isVisible():
+            self._show_idle_warning()
+
+    def current_screen(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _replace_layout(self, widget: QWidget) -> QHBoxLayout:
+        old = widget.layout()
+        if old is not None:
+            QWidget().setLayout(old)  # reparent the old layout so it is deleted
+        layout = QHBoxLayout(widget)
+        layout.setContentsMargins(32, 12, 32, 12)
+        layout.setSpacing(16)
+        return layout
+
+    def _render_header(self) -> None:
+        layout = self._replace_layout(self.header)
+        on_attract = self.session.place.screen is Screen.ATTRACT
+        self.header.setVisible(not on_attract)
+        if on_attract:
+            return
+        name = label(self.pick(self.pack.info.council.name), "h2", wrap=False)
+        layout.addWidget(name)
+        if self.pack.info.demo:
+            layout.addWidget(label(self.t("demo-tag"), "demo", wrap=False))
+        layout.addStretch(1)
+        for lang in self.pack.languages:
+            lang_button = button(
+                self.catalogue.text(lang, "language-name"),
+                lambda lang=lang: self.set_language(lang),
+                role="lang",
+                name=f"lang_{lang}",
+            )
+            lang_button.setProperty("current", "true" if lang == self.session.language else "false")
+            lang_button.setAccessibleDescription(self.catalogue.text(lang, "language-switch"))
+            layout.addWidget(lang_button)
+
+    def _render_alert(self) -> None:
+        layout = self._replace_layout(self.alert_bar)
+        self.alert_bar.setVisible(self.session.staff_alert)
+        if not self.session.staff_alert:
+            return
+        layout.addWidget(label(self.t("alert-text")), 1)
+        layout.addWidget(
+            button(
+                self.t("alert-dismiss"), self.dismiss_alert, role="secondary", name="dismiss_alert"
+            )
+        )
+
+    def _render_footer(self) -> None:
+        layout = self._replace_layout(self.footer)
+        screen = self.session.place.screen
+        visible = screen not in (Screen.ATTRACT, Screen.SATISFACTION)
+        self.footer.setVisible(visible)
+        if not visible:
+            return
+        back = button(
+            self.t("nav-back"), self.back, role="secondary", name="back", icon="back",
+            icon_colour="#0b0c0c",
+        )
+        back.setEnabled(self.session.can_go_back)
+        back.setVisible(self.session.can_go_back)
+        layout.addWidget(back)
+        if screen is not Screen.HOME:
+            layout.addWidget(
+                button(
+                    self.t("nav-start-again"), self.start_again, role="secondary",
+                    name="start_again", icon="restart", icon_colour="#0b0c0c",
+                )
+            )
+        layout.addStretch(1)
+        if screen is not Screen.STAFF_HELP:
+            layout.addWidget(
+                button(self.t("nav-staff"), self.ask_for_staff, name="staff", icon="staff")
+            )
+
+    # --- visitor actions ---------------------------------------------------------
+
+    def begin(self, language: str | None) -> None:
+        self.farewell = False
+        self.idle.touched()
+        self.session.begin(language)
+        self.render()
+
+    def set_language(self, language: str) -> None:
+        self.session.set_language(language)
+        self.render()
+
+    def open_tile(self, tile_id: str) -> None:
+        action = self.session.open_tile(tile_id)
+        if action == "language":
+            others = [lang for lang in self.pack.languages if lang != self.session.language]
+            if others:
+                self.session.set_language(others[0])
+        elif action == "restart":
+            self.session.start_again()
+        elif action == "help" and "kiosk.help" in self.pack.services:
+            self.session.open_service("kiosk.help")
+        self.render()
+
+    def open_service(self, service_id: str) -> None:
+        self.session.open_service(service_id)
+        self._after_move()
+
+    def choose(self, value: str) -> None:
+        self.session.choose(value)
+        self._after_move()
+
+    def enter_postcode(self, text: str) -> str | None:
+        """Returns an error message to show, or None when the journey moved on."""
+        try:
+            self.session.enter_postcode(text)
+        except PostcodeError as exc:
+            return self.t(f"postcode-error-{exc.reason}")
+        self._after_move()
+        return None
+
+    def confirm_answers(self) -> None:
+        self.session.confirm_answers()
+        self._after_move()
+
+    def change_answer(self, page_id: str) -> None:
+        self.session.change_answer(page_id)
+        self.render()
+
+    def back(self) -> None:
+        self.session.back()
+        self.render()
+
+    def back_or_home(self) -> None:
+        if self.session.can_go_back:
+            self.session.back()
+        else:
+            self.session.start_again()
+        self.render()
+
+    def start_again(self) -> None:
+        self.session.start_again()
+        self.render()
+
+    def ask_for_staff(self) -> None:
+        self.session.ask_for_staff()
+        log.info("staff alert raised")  # no visitor data: only that help was asked for
+        self.render()
+
+    def dismiss_alert(self) -> None:
+        self.session.dismiss_staff_alert()
+        self._render_alert()
+
+    def finish(self) -> None:
+        self.session.finish()
+        self.render()
+
+    def rate(self, mood: int | None) -> None:
+        """The satisfaction answer ends the visit (counting it arrives with usage stats)."""
+        self.end_visit(farewell=True)
+
+    def end_visit(self, *, farewell: bool = False) -> None:
+        """Wipe everything the visitor told us and show the attract screen."""
+        self.session.wipe()
+        self.session.language = self.settings.default_language
+        self.overlay.hide()
+        self.farewell = farewell
+        self.render()
+
+    def _after_move(self) -> None:
+        page = self.session.page
+        if isinstance(page, OutcomePage) and page.alert_staff:
+            self.session.staff_alert = True
+            log.info("staff alert raised by an urgent outcome")
+        self.render()
+
+    # --- printing ---------------------------------------------------------------
+
+    def outcome_html(self) -> str:
+        """The current outcome page as simple HTML for printing."""
+        page = self.session.page
+        service = self.session.service
+        assert isinstance(page, OutcomePage) and service is not None
+        e = html.escape
+        parts = [
+            f"<h2>{e(self.pick(self.pack.info.council.name))}</h2>",
+            f"<h1>{e(self.pick(page.title))}</h1>",
+        ]
+        if page.lead:
+            parts.append(f"<p>{e(self.pick(page.lead))}</p>")
+        for phone in page.phone:
+            parts.append(f"<p><b>{e(self.pick(phone.label))}: {e(phone.number)}</b></p>")
+        if page.steps:
+            parts.append(f"<h3>{e(self.t('outcome-steps'))}</h3><ol>")
+            parts += [f"<li>{e(self.pick(s))}</li>" for s in page.steps]
+            parts.append("</ol>")
+        if page.bring:
+            parts.append(f"<h3>{e(self.t('outcome-bring'))}</h3><ul>")
+            parts += [f"<li>{e(self.pick(s))}</li>" for s in page.bring]
+            parts.append("</ul>")
+        for key, text in (("outcome-where", page.where), ("outcome-when", page.when)):
+            if text:
+                parts.append(f"<h3>{e(self.t(key))}</h3><p>{e(self.pick(text))}</p>")
+        parts.append(f"<p>{e(str(page.link or service.link))}</p>")
+        return "\n".join(parts)
+
+    def print_outcome(self, status: QLabel | None = None) -> Path | None:
+        """Print the outcome; with no printer, save a PDF for staff. Returns the PDF path."""
+        from PySide6.QtPrintSupport import QPrinter, QPrinterInfo  # only when printing
+
+        document = QTextDocument()
+        document.setHtml(self.outcome_html())
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        named = self.settings.printer
+        target = QPrinterInfo.printerInfo(named) if named else QPrinterInfo.defaultPrinter()
+        pdf: Path | None = None
+        if not target.isNull():
+            printer.setPrinterName(target.printerName())
+            message = self.t("outcome-printed")
+        else:
+            folder = self.settings.printouts_dir
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            service = self.session.service
+            pdf = folder / f"{stamp}-{service.id if service else 'outcome'}.pdf"
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(pdf))
+            message = self.t("outcome-saved-pdf")
+        try:
+            document.print_(printer)
+        except Exception:  # a driver error must not end the visit
+            log.exception("printing failed")
+            message, pdf = self.t("outcome-print-failed"), None
+        if status is not None:
+            status.setText(message)
+            status.setAccessibleName(message)
+            status.show()
+        self.announce(message)
+        return pdf
+
+    # --- idle policy -----------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() in TOUCH_EVENTS:
+            self.idle.touched()
+        return False
+
+    def tick(self) -> None:
+        """Check the idle policy (the timer calls this; tests call it with a fake clock)."""
+        if self.session.place.screen is Screen.ATTRACT:
+            self.idle.touched()
+            self.overlay.hide()
+            return
+        state = self.idle.state()
+        if state is IdleState.EXPIRED:
+            log.info("visit ended after inactivity")
+            self.end_visit()
+        elif state is IdleState.WARNING:
+            self._show_idle_warning()
+        elif self.overlay.isVisible():
+            self.overlay.hide()
+
+    def _show_idle_warning(self) -> None:
+        seconds = self.idle.seconds_left()
+        if not self.overlay.isVisible() or self._countdown_label is None:
+            self._build_overlay()
+        assert self._countdown_label is not None
+        text = self.t("idle-countdown", seconds=seconds)
+        if self._countdown_label.text() != text:
+            self._countdown_label.setText(text)
+            self._countdown_label.setAccessibleName(text)
+
+    def _build_overlay(self) -> None:
+        old = self.overlay.layout()
+        if old is not None:
+            QWidget().setLayout(old)
+        outer = QVBoxLayout(self.overlay)
+        outer.setContentsMargins(200, 200, 200, 200)
+        card = QFrame()
+        card.setObjectName("idleCard")
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(48, 40, 48, 40)
+        inner.setSpacing(24)
+        inner.addWidget(label(self.t("idle-title"), "h1"))
+        self._countdown_label = label("", "h2")
+        self._countdown_label.setObjectName("idle_countdown")
+        inner.addWidget(self._countdown_label)
+        row = QHBoxLayout()
+        yes = button(self.t("idle-yes"), self._more_time, name="idle_yes")
+        yes.setMinimumHeight(120)
+        yes.setStyleSheet("font-size: 40px; font-weight: bold;")
+        row.addWidget(yes, 2)
+        row.addWidget(
+            button(self.t("idle-end"), self.end_visit, role="secondary", name="idle_end"), 1
+        )
+        inner.addLayout(row)
+        outer.addStretch(1)
+        outer.addWidget(card)
+        outer.addStretch(1)
+        central = self.centralWidget()
+        self.overlay.setGeometry(central.rect())
+        self.overlay.raise_()
+        self.overlay.show()
+        yes.setFocus()
+        self.announce(self.t("idle-title"))
+
+    def _more_time(self) -> None:
+        self.idle.touched()
+        self.overlay.hide()
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.overlay.setGeometry(self.centralWidget().rect())
+
+    # --- first frame (for the start-up benchmark) ------------------------------------
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)  # type: ignore[arg-type]
+        callbacks, self.first_paint_callbacks = self.first_paint_callbacks, []
+        for callback in callbacks:
+            QTimer.singleShot(0, callback)
+
+    def find_button(self, name: str) -> QPushButton:
+        """The visible button with this object name (for tests and the demo tour)."""
+        for found in self.findChildren(QPushButton, name):
+            if found.isVisible():
+                return found
+        raise LookupError(f"no visible button '{name}' on {self.session.place}")

@@ -1,0 +1,391 @@
+"""Screen builders: one function per kind of screen, drawn from the session and the pack.
+
+Each builder returns a fresh widget; the window rebuilds the screen after every
+tap, so a language switch simply draws the same place in the other language.
+Buttons get object names (``tile_bins``, ``option_yes``...) for tests and the
+demo tour, which press them exactly as a visitor would.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.content import CheckPage, ChoicePage, OutcomePage, PostcodePage
+from kiosk.ui.theme import PALETTE
+from kiosk.ui.widgets import (
+    Keyboard,
+    QrCode,
+    button,
+    face_pixmap,
+    label,
+    panel,
+    svg_icon,
+    wrap_button,
+)
+
+if TYPE_CHECKING:
+    from kiosk.ui.main_window import KioskWindow
+
+
+def _column(spacing: int = 24) -> tuple[QWidget, QVBoxLayout]:
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(64, 40, 64, 40)
+    layout.setSpacing(spacing)
+    return widget, layout
+
+
+def attract(ui: KioskWindow) -> QWidget:
+    widget, layout = _column(32)
+    layout.setContentsMargins(120, 100, 120, 100)
+    name = ui.pick(ui.pack.info.council.name)
+    layout.addWidget(label(name, "h1"))
+    if ui.pack.info.demo:
+        layout.addWidget(label(ui.t("demo-tag"), "demo", wrap=False), 0, Qt.AlignmentFlag.AlignLeft)
+    layout.addWidget(label(ui.t("attract-subtitle")))
+    layout.addStretch(1)
+    start = button(ui.t("attract-touch"), lambda: ui.begin(None), name="start")
+    start.setMinimumHeight(160)
+    start.setStyleSheet("font-size: 48px; font-weight: bold;")
+    layout.addWidget(start)
+    layout.addWidget(label(ui.t("attract-choose-language"), "h2"))
+    row = QHBoxLayout()
+    for lang in ui.pack.languages:
+        name = ui.catalogue.text(lang, "language-name")
+        lang_button = button(
+            name, lambda lang=lang: ui.begin(lang), role="secondary", name=f"start_{lang}"
+        )
+        lang_button.setMinimumHeight(96)
+        row.addWidget(lang_button)
+    layout.addLayout(row)
+    layout.addStretch(1)
+    return widget
+
+
+def home(ui: KioskWindow) -> QWidget:
+    widget, layout = _column()
+    layout.addWidget(label(ui.t("home-title"), "h1"))
+    layout.addWidget(label(ui.t("home-hint"), "hint"))
+    grid = QGridLayout()
+    grid.setSpacing(16)
+    columns = 4
+    for index, tile in enumerate(ui.pack.info.tiles):
+        tile_button = button(
+            ui.pick(tile.title),
+            lambda tid=tile.id: ui.open_tile(tid),
+            role="tile",
+            name=f"tile_{tile.id}",
+            icon=tile.icon,
+            icon_colour=PALETTE.brand_text,
+        )
+        tile_button.setMinimumHeight(120)
+        tile_button.setIconSize(tile_button.iconSize() * 1.4)
+        grid.addWidget(tile_button, index // columns, index % columns)
+    for column in range(columns):
+        grid.setColumnStretch(column, 1)
+    layout.addLayout(grid)
+    if "kiosk.help" in ui.pack.services:
+        layout.addWidget(
+            button(
+                ui.t("home-how-to-use"),
+                lambda: ui.open_service("kiosk.help"),
+                role="link",
+                name="how_to_use",
+            ),
+            0,
+            Qt.AlignmentFlag.AlignLeft,
+        )
+    layout.addStretch(1)
+    return widget
+
+
+def category(ui: KioskWindow, tile_id: str) -> QWidget:
+    tile = ui.pack.tile(tile_id)
+    widget, layout = _column(16)
+    layout.addWidget(label(ui.pick(tile.title), "h1"))
+    layout.addWidget(label(ui.t("category-hint", count=len(tile.services)), "hint"))
+    for sid in tile.services:
+        service = ui.pack.services[sid]
+        layout.addWidget(
+            wrap_button(
+                ui.pick(service.title),
+                lambda sid=sid: ui.open_service(sid),
+                hint=ui.pick(service.summary),
+                name=f"service_{sid}",
+            )
+        )
+    layout.addStretch(1)
+    return widget
+
+
+def journey_page(ui: KioskWindow) -> QWidget:
+    page = ui.session.page
+    if isinstance(page, ChoicePage):
+        return _choice(ui, page)
+    if isinstance(page, PostcodePage):
+        return _postcode(ui, page)
+    if isinstance(page, CheckPage):
+        return _check(ui)
+    assert isinstance(page, OutcomePage)
+    return _outcome(ui, page)
+
+
+def _service_caption(ui: KioskWindow) -> QLabel:
+    service = ui.session.service
+    assert service is not None
+    return label(ui.pick(service.title), "small")
+
+
+def _choice(ui: KioskWindow, page: ChoicePage) -> QWidget:
+    widget, layout = _column(16)
+    layout.addWidget(_service_caption(ui))
+    layout.addWidget(label(ui.pick(page.question), "h1"))
+    if page.hint:
+        layout.addWidget(label(ui.pick(page.hint), "hint"))
+    for option in page.options:
+        layout.addWidget(
+            wrap_button(
+                ui.pick(option.label),
+                lambda value=option.value: ui.choose(value),
+                hint=ui.pick(option.hint) if option.hint else "",
+                name=f"option_{option.value}",
+            )
+        )
+    layout.addStretch(1)
+    return widget
+
+
+def _postcode(ui: KioskWindow, page: PostcodePage) -> QWidget:
+    widget, layout = _column(16)
+    layout.addWidget(_service_caption(ui))
+    layout.addWidget(label(ui.pick(page.question), "h1"))
+    if page.hint:
+        layout.addWidget(label(ui.pick(page.hint), "hint"))
+    error = label("", "error")
+    error.setObjectName("postcode_error")
+    error.hide()
+    layout.addWidget(error)
+    entry = QLineEdit()
+    entry.setObjectName("postcode_entry")
+    entry.setAccessibleName(ui.pick(page.question))
+    entry.setMaxLength(10)
+    entry.setMaximumWidth(420)
+    entry.setText(ui.session.answers.get(page.id, ""))
+    entry_row = QHBoxLayout()
+    entry_row.addWidget(entry)
+    layout.addLayout(entry_row)
+    keyboard = Keyboard(ui.t("keyboard-space"), ui.t("keyboard-delete"))
+
+    def typed(char: str) -> None:
+        entry.setText(entry.text()[:-1] if char == "\b" else entry.text() + char)
+
+    keyboard.key_pressed.connect(typed)
+
+    def submit() -> None:
+        message = ui.enter_postcode(entry.text())
+        if message:
+            error.setText(message)
+            error.setAccessibleName(message)
+            error.show()
+            entry.setProperty("invalid", "true")
+            entry.style().unpolish(entry)
+            entry.style().polish(entry)
+            ui.announce(message)
+
+    entry.returnPressed.connect(submit)
+    entry_row.addWidget(button(ui.t("page-continue"), submit, name="continue"))
+    entry_row.addStretch(1)
+    layout.addWidget(keyboard)
+    layout.addStretch(1)
+    return widget
+
+
+def _check(ui: KioskWindow) -> QWidget:
+    widget, layout = _column(16)
+    layout.addWidget(_service_caption(ui))
+    layout.addWidget(label(ui.t("check-title"), "h1"))
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(32)
+    grid.setVerticalSpacing(16)
+    for row, answer in enumerate(ui.session.answer_rows()):
+        question = label(ui.pick(answer.question))
+        question.setStyleSheet("font-weight: bold;")
+        grid.addWidget(question, row, 0)
+        grid.addWidget(label(ui.pick(answer.answer)), row, 1)
+        change = button(
+            ui.t("check-change"),
+            lambda pid=answer.page_id: ui.change_answer(pid),
+            role="secondary",
+            name=f"change_{answer.page_id}",
+        )
+        change.setAccessibleName(ui.t("check-change-named", question=ui.pick(answer.question)))
+        grid.addWidget(change, row, 2)
+    grid.setColumnStretch(0, 3)
+    grid.setColumnStretch(1, 2)
+    layout.addLayout(grid)
+    layout.addWidget(
+        button(ui.t("check-confirm"), ui.confirm_answers, name="confirm"),
+        0,
+        Qt.AlignmentFlag.AlignLeft,
+    )
+    layout.addStretch(1)
+    return widget
+
+
+def _outcome(ui: KioskWindow, page: OutcomePage) -> QWidget:
+    widget, layout = _column(20)
+    service = ui.session.service
+    assert service is not None
+    layout.addWidget(_service_caption(ui))
+    if page.urgent:
+        layout.addWidget(panel(label(ui.t("outcome-urgent"), "h2"), role="urgent"))
+    layout.addWidget(label(ui.pick(page.title), "h1"))
+    if page.lead:
+        layout.addWidget(label(ui.pick(page.lead)))
+    if page.alert_staff:
+        layout.addWidget(panel(label(ui.t("outcome-staff-coming"), "h2")))
+    for phone in page.phone:
+        text = f"{ui.pick(phone.label)}: {phone.number}"
+        layout.addWidget(
+            panel(label(text, "h2"), role="urgent" if page.urgent else "panel")
+        )
+    if page.dynamic == "bin_collections":
+        layout.addWidget(_bin_collections(ui))
+    body = QHBoxLayout()
+    body.setSpacing(48)
+    text_column = QVBoxLayout()
+    text_column.setSpacing(12)
+    if page.steps:
+        text_column.addWidget(label(ui.t("outcome-steps"), "h2"))
+        for number, step in enumerate(page.steps, start=1):
+            text_column.addWidget(label(f"{number}. {ui.pick(step)}"))
+    if page.bring:
+        text_column.addWidget(label(ui.t("outcome-bring"), "h2"))
+        for item in page.bring:
+            text_column.addWidget(label(f"• {ui.pick(item)}"))
+    if page.where:
+        text_column.addWidget(label(ui.t("outcome-where"), "h2"))
+        text_column.addWidget(label(ui.pick(page.where)))
+    if page.when:
+        text_column.addWidget(label(ui.t("outcome-when"), "h2"))
+        text_column.addWidget(label(ui.pick(page.when)))
+    text_column.addStretch(1)
+    body.addLayout(text_column, 3)
+    url = str(page.link or service.link)
+    qr_column = QVBoxLayout()
+    qr_column.addWidget(label(ui.t("outcome-qr"), "h2"))
+    qr = QrCode(url, size=300)
+    qr.setObjectName("qr")
+    qr_column.addWidget(qr)
+    qr_column.addWidget(label(url, "small"))
+    qr_column.addStretch(1)
+    body.addLayout(qr_column, 1)
+    layout.addLayout(body)
+    status = label("", "hint")
+    status.setObjectName("print_status")
+    status.hide()
+    layout.addWidget(status)
+    actions = QHBoxLayout()
+    actions.addWidget(
+        button(
+            ui.t("outcome-print"),
+            lambda: ui.print_outcome(status),
+            role="secondary",
+            name="print",
+            icon="print",
+            icon_colour=PALETTE.secondary_button_text,
+        )
+    )
+    actions.addWidget(button(ui.t("outcome-finished"), ui.finish, name="finished"))
+    actions.addStretch(1)
+    layout.addLayout(actions)
+    layout.addStretch(1)
+    return widget
+
+
+def _bin_collections(ui: KioskWindow) -> QWidget:
+    rows: list[QWidget] = [label(ui.t("bins-title"), "h2")]
+    postcode = ui.session.postcode_answer()
+    if postcode:
+        rows.append(label(ui.t("bins-for-postcode", postcode=postcode), "hint"))
+    for collection in ui.session.collections(ui.clock.today()):
+        name = ui.pick(collection.bin.name)
+        colour = ui.pick(collection.bin.colour)
+        dates = []
+        for when in collection.dates:
+            text = ui.catalogue.date(ui.session.language, when.date)
+            if when.moved_from and when.reason:
+                text += " " + ui.t(
+                    "bins-moved",
+                    date=ui.catalogue.date(ui.session.language, when.moved_from),
+                    reason=ui.pick(when.reason),
+                )
+            dates.append(text)
+        rows.append(label(f"{name} ({colour}): " + "; ".join(dates)))
+    box = panel(*rows)
+    box.setObjectName("bin_collections")
+    return box
+
+
+def staff_help(ui: KioskWindow) -> QWidget:
+    widget, layout = _column()
+    layout.addWidget(label(ui.t("staff-title"), "h1"))
+    layout.addWidget(label(ui.t("staff-body")))
+    layout.addWidget(panel(label(ui.pick(ui.pack.info.help_desk.where), "h2")))
+    layout.addWidget(label(ui.t("staff-carry-on")))
+    layout.addWidget(
+        label(ui.t("staff-phone", number=ui.pack.info.help_desk.phone), "hint")
+    )
+    layout.addWidget(
+        label(ui.t("staff-out-of-hours", number=ui.pack.info.help_desk.out_of_hours), "hint")
+    )
+    layout.addWidget(
+        button(ui.t("staff-carry-on-button"), ui.back_or_home, name="carry_on"),
+        0,
+        Qt.AlignmentFlag.AlignLeft,
+    )
+    layout.addStretch(1)
+    return widget
+
+
+def satisfaction(ui: KioskWindow) -> QWidget:
+    widget, layout = _column(32)
+    layout.addWidget(label(ui.t("satisfaction-title"), "h1"))
+    layout.addWidget(label(ui.t("satisfaction-hint"), "hint"))
+    row = QHBoxLayout()
+    row.setSpacing(32)
+    for mood, key in ((3, "satisfaction-good"), (2, "satisfaction-ok"), (1, "satisfaction-poor")):
+        face = QPushButton(ui.t(key))
+        face.setObjectName(f"face_{mood}")
+        face.setProperty("role", "secondary")
+        face.setAccessibleName(ui.t(key))
+        face.setIcon(QPixmap(face_pixmap(mood)))
+        face.setIconSize(face_pixmap(mood).size())
+        face.setMinimumSize(300, 220)
+        face.clicked.connect(lambda _=False, m=mood: ui.rate(m))
+        row.addWidget(face)
+    row.addStretch(1)
+    layout.addLayout(row)
+    layout.addWidget(
+        button(ui.t("satisfaction-skip"), lambda: ui.rate(None), role="link", name="skip"),
+        0,
+        Qt.AlignmentFlag.AlignLeft,
+    )
+    layout.addStretch(1)
+    return widget
+
+
+def tile_icon(name: str) -> QPixmap:
+    return svg_icon(name, PALETTE.brand_text).pixmap(64, 64)
