@@ -40,6 +40,24 @@ def load_content(settings: Settings) -> LoadedContent:
     return LoadedContent(pack)
 
 
+def remove_old_printouts(settings: Settings, max_age_s: float = 24 * 3600) -> int:
+    """Delete PDF printouts left for staff once they are older than a day."""
+    import time
+
+    removed = 0
+    folder = settings.printouts_dir
+    if not folder.is_dir():
+        return 0
+    for path in folder.glob("*.pdf"):
+        try:
+            if time.time() - path.stat().st_mtime > max_age_s:
+                path.unlink()
+                removed += 1
+        except OSError as exc:
+            log.warning("could not remove an old printout: %s", exc.strerror)
+    return removed
+
+
 def _keep_last_good(source: Path, target: Path) -> None:
     if target.resolve() == source.resolve():
         return

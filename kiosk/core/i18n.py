@@ -18,6 +18,7 @@ from babel import Locale
 from babel.dates import format_date
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast
+from fluent.syntax.visitor import Visitor as FluentVisitor
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class CatalogueError(Exception):
 def _placeholders(pattern: ast.Pattern | None) -> set[str]:
     found: set[str] = set()
 
-    class Visitor(ast.Visitor):  # type: ignore[misc]
+    class Visitor(FluentVisitor):  # type: ignore[misc]
         def visit_VariableReference(self, node: ast.VariableReference) -> None:
             found.add(node.id.name)
 
@@ -44,7 +45,7 @@ def _plural_selects(pattern: ast.Pattern | None) -> list[set[str]]:
     """The variant keys of every select expression on a variable (plural selectors)."""
     selects: list[set[str]] = []
 
-    class Visitor(ast.Visitor):  # type: ignore[misc]
+    class Visitor(FluentVisitor):  # type: ignore[misc]
         def visit_SelectExpression(self, node: ast.SelectExpression) -> None:
             if isinstance(node.selector, ast.VariableReference):
                 keys = {

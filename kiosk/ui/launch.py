@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.app import load_content
+from kiosk.app import load_content, remove_old_printouts
 from kiosk.config import Settings
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.i18n import Catalogue
@@ -30,6 +30,7 @@ def make_window(settings: Settings, clock: Clock | None = None):  # type: ignore
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Civic Kiosk")
     content = load_content(settings)
+    remove_old_printouts(settings)
     if content.refused is not None:
         print(f"kiosk: {content.refused}\nkiosk: showing the last good pack instead.", file=sys.stderr)
     catalogue = Catalogue(settings.i18n_dir, list(content.pack.languages))

@@ -307,6 +307,13 @@ class KioskWindow(QMainWindow):
         self.overlay.hide()
         self.farewell = farewell
         self.render()
+        if farewell:
+            QTimer.singleShot(12_000, self._clear_farewell)
+
+    def _clear_farewell(self) -> None:
+        if self.farewell and self.session.place.screen is Screen.ATTRACT:
+            self.farewell = False
+            self.render()
 
     def _after_move(self) -> None:
         page = self.session.page
@@ -314,6 +321,25 @@ class KioskWindow(QMainWindow):
             self.session.staff_alert = True
             log.info("staff alert raised by an urgent outcome")
         self.render()
+
+    def collection_lines(self) -> list[str]:
+        """'Rubbish (black bin): Monday 30 November; ...' for the answered postcode."""
+        lines = []
+        lang = self.session.language
+        for collection in self.session.collections(self.clock.today()):
+            dates = []
+            for when in collection.dates:
+                text = self.catalogue.date(lang, when.date)
+                if when.moved_from and when.reason:
+                    text += " " + self.t(
+                        "bins-moved",
+                        date=self.catalogue.date(lang, when.moved_from),
+                        reason=self.pick(when.reason),
+                    )
+                dates.append(text)
+            name, colour = self.pick(collection.bin.name), self.pick(collection.bin.colour)
+            lines.append(f"{name} ({colour}): " + "; ".join(dates))
+        return lines
 
     # --- printing ---------------------------------------------------------------
 
@@ -331,6 +357,10 @@ class KioskWindow(QMainWindow):
             parts.append(f"<p>{e(self.pick(page.lead))}</p>")
         for phone in page.phone:
             parts.append(f"<p><b>{e(self.pick(phone.label))}: {e(phone.number)}</b></p>")
+        if page.dynamic == "bin_collections":
+            parts.append(f"<h3>{e(self.t('bins-title'))}</h3><ul>")
+            parts += [f"<li>{e(line)}</li>" for line in self.collection_lines()]
+            parts.append("</ul>")
         if page.steps:
             parts.append(f"<h3>{e(self.t('outcome-steps'))}</h3><ol>")
             parts += [f"<li>{e(self.pick(s))}</li>" for s in page.steps]

@@ -55,6 +55,8 @@ def attract(ui: KioskWindow) -> QWidget:
     if ui.pack.info.demo:
         layout.addWidget(label(ui.t("demo-tag"), "demo", wrap=False), 0, Qt.AlignmentFlag.AlignLeft)
     layout.addWidget(label(ui.t("attract-subtitle")))
+    if ui.farewell:
+        layout.addWidget(panel(label(ui.t("attract-farewell"), "h2")))
     layout.addStretch(1)
     start = button(ui.t("attract-touch"), lambda: ui.begin(None), name="start")
     start.setMinimumHeight(160)
@@ -255,7 +257,13 @@ def _outcome(ui: KioskWindow, page: OutcomePage) -> QWidget:
     if page.lead:
         layout.addWidget(label(ui.pick(page.lead)))
     if page.alert_staff:
-        layout.addWidget(panel(label(ui.t("outcome-staff-coming"), "h2")))
+        layout.addWidget(
+            panel(
+                label(ui.t("outcome-staff-coming"), "h2"),
+                label(ui.pick(ui.pack.info.help_desk.where)),
+                label(ui.t("staff-out-of-hours", number=ui.pack.info.help_desk.out_of_hours)),
+            )
+        )
     for phone in page.phone:
         text = f"{ui.pick(phone.label)}: {phone.number}"
         layout.addWidget(
@@ -320,20 +328,7 @@ def _bin_collections(ui: KioskWindow) -> QWidget:
     postcode = ui.session.postcode_answer()
     if postcode:
         rows.append(label(ui.t("bins-for-postcode", postcode=postcode), "hint"))
-    for collection in ui.session.collections(ui.clock.today()):
-        name = ui.pick(collection.bin.name)
-        colour = ui.pick(collection.bin.colour)
-        dates = []
-        for when in collection.dates:
-            text = ui.catalogue.date(ui.session.language, when.date)
-            if when.moved_from and when.reason:
-                text += " " + ui.t(
-                    "bins-moved",
-                    date=ui.catalogue.date(ui.session.language, when.moved_from),
-                    reason=ui.pick(when.reason),
-                )
-            dates.append(text)
-        rows.append(label(f"{name} ({colour}): " + "; ".join(dates)))
+    rows += [label(line) for line in ui.collection_lines()]
     box = panel(*rows)
     box.setObjectName("bin_collections")
     return box

@@ -1,0 +1,48 @@
+"""Shared fixtures: the real demo pack, fresh settings in a temp folder, a fake clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import intent_ids
+from kiosk.config import DEFAULT_I18N, DEFAULT_PACK, Settings
+from kiosk.core.clock import FakeClock
+from kiosk.core.content import ContentPack, load_pack
+from kiosk.core.i18n import Catalogue
+
+
+@pytest.fixture(scope="session")
+def pack() -> ContentPack:
+    return load_pack(DEFAULT_PACK)
+
+
+@pytest.fixture(scope="session")
+def catalogue(pack: ContentPack) -> Catalogue:
+    return Catalogue(DEFAULT_I18N, pack.languages)
+
+
+@pytest.fixture(scope="session")
+def all_intents() -> list[str]:
+    return intent_ids()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", fullscreen=False)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(today=dt.date(2026, 11, 30))
+
+
+@pytest.fixture
+def pack_copy(tmp_path: Path) -> Path:
+    """A writable copy of the demo pack, for tests that break it."""
+    target = tmp_path / "pack"
+    shutil.copytree(DEFAULT_PACK, target)
+    return target

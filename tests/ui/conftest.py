@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import Settings
+from kiosk.core.clock import FakeClock
+from kiosk.core.content import ContentPack
+from kiosk.core.i18n import Catalogue
+from kiosk.ui.main_window import KioskWindow
+
+
+@pytest.fixture
+def window(
+    qtbot, settings: Settings, pack: ContentPack, catalogue: Catalogue, clock: FakeClock
+) -> Iterator[KioskWindow]:
+    win = KioskWindow(settings, pack, catalogue, clock, tick_ms=3_600_000)
+    qtbot.addWidget(win)
+    win.resize(1920, 1080)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    QApplication.instance().removeEventFilter(win)
+
+
+@pytest.fixture
+def tap(qtbot, window: KioskWindow) -> Callable[[str], None]:
+    """Click a visible button by name with a real mouse press and release."""
+
+    def press(name: str) -> None:
+        qtbot.mouseClick(window.find_button(name), Qt.MouseButton.LeftButton)
+
+    return press
+
+
+@pytest.fixture
+def type_keys(tap: Callable[[str], None]) -> Callable[[str], None]:
+    def typing(text: str) -> None:
+        for char in text:
+            tap("key_space" if char == " " else f"key_{char.upper()}")
+
+    return typing

@@ -1,0 +1,97 @@
+"""Touch targets, text size, contrast, names for assistive technology, visible focus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from kiosk.core.clock import FakeClock
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.theme import PALETTE, TEXT_PAIRS, contrast_ratio
+
+Tap = Callable[[str], None]
+
+
+@pytest.mark.parametrize(("name", "fg", "bg"), TEXT_PAIRS)
+def test_every_text_colour_pair_meets_wcag_aa(name: str, fg: str, bg: str) -> None:
+    assert contrast_ratio(fg, bg) >= 4.5, name
+
+
+def test_contrast_formula_matches_known_values() -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def visit_every_screen_type(window: KioskWindow, tap: Tap, clock: FakeClock):  # type: ignore[no-untyped-def]
+    """Yield (name) at each kind of screen, driving the window by touch."""
+    yield "attract"
+    tap("start")
+    yield "home"
+    tap("tile_bins")
+    yield "category"
+    tap("service_bins.missed")
+    yield "choice"
+    tap("option_recent")
+    tap("option_yes")
+    yield "postcode"
+    window.find_button("key_A")  # the keyboard is there
+    for key in "AN12TW":
+        tap(f"key_{key}")
+    tap("continue")
+    yield "check"
+    tap("confirm")
+    yield "outcome"
+    tap("staff")
+    yield "staff help"
+    tap("carry_on")
+    clock.advance(window.settings.idle_after_s + 1)
+    window.tick()
+    yield "idle warning"
+    tap("idle_yes")
+    tap("finished")
+    yield "satisfaction"
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_every_control_is_big_named_and_text_is_large(
+    window: KioskWindow, tap: Tap, clock: FakeClock, lang: str
+) -> None:
+    window.session.set_language(lang)
+    window.render()
+    seen = []
+    for screen in visit_every_screen_type(window, tap, clock):
+        seen.append(screen)
+        buttons = [b for b in window.findChildren(QPushButton) if b.isVisible()]
+        assert buttons, screen
+        for b in buttons:
+            where = f"{screen}: button {b.objectName() or b.text()!r}"
+            assert b.width() >= 48 and b.height() >= 48, f"{where} is {b.width()}x{b.height()}"
+            assert b.accessibleName().strip(), f"{where} has no accessible name"
+        for label in window.findChildren(QLabel):
+            if label.isVisible() and label.text().strip():
+                size = label.font().pixelSize()
+                assert size >= 20, f"{screen}: {label.text()[:40]!r} is {size}px"
+    assert len(seen) == 10
+
+
+def test_keyboard_focus_is_clearly_visible(window: KioskWindow, tap: Tap) -> None:
+    tap("start")
+    tile = window.find_button("tile_bins")
+    before = tile.grab().toImage().pixelColor(10, 10)
+    tile.setFocus(Qt.FocusReason.TabFocusReason)
+    QTest.qWait(20)
+    after = tile.grab().toImage().pixelColor(10, 10)
+    assert before != after
+    assert after == QColor(PALETTE.focus)
+
+
+def test_tapping_does_not_leave_a_focus_mark(window: KioskWindow, tap: Tap) -> None:
+    tap("start")
+    tap("tile_bins")
+    focused = window.focusWidget()
+    assert not isinstance(focused, QPushButton) or not focused.isVisible()
