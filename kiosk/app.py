@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import tempfile
@@ -58,13 +59,31 @@ def remove_old_printouts(settings: Settings, max_age_s: float = 24 * 3600) -> in
     return removed
 
 
+def pack_fingerprint(pack_dir: Path) -> str:
+    """sha256 over every file of a pack (names and bytes), to spot a changed pack."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in pack_dir.rglob("*") if p.is_file() and p.name != FINGERPRINT):
+        digest.update(str(path.relative_to(pack_dir)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+FINGERPRINT = ".fingerprint"
+
+
 def _keep_last_good(source: Path, target: Path) -> None:
     if target.resolve() == source.resolve():
         return
     try:
+        fingerprint = pack_fingerprint(source)
+        stored = target / FINGERPRINT
+        if stored.is_file() and stored.read_text() == fingerprint:
+            return  # the copy is already this pack
+
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".pack-", dir=target.parent))
         shutil.copytree(source, staging / "pack")
+        (staging / "pack" / FINGERPRINT).write_text(fingerprint)
         old = target.with_name(target.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if target.exists():

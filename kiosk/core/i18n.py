@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor as FluentVisitor
@@ -164,4 +163,6 @@ class Catalogue:
     @staticmethod
     def date(lang: str, day: dt.date) -> str:
         """A date written out in full, e.g. 'Monday 30 November' / 'Dydd Llun 30 Tachwedd'."""
+        from babel.dates import format_date  # only outcome pages with dates need it
+
         return str(format_date(day, "EEEE d MMMM", locale=lang))
