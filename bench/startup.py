@@ -63,7 +63,7 @@ def main() -> int:
         "kiosk attract screen": [sys.executable, "-m", "kiosk", "run", "--windowed"],
     }
     results: dict[str, list[float]] = {name: [] for name in commands}
-    for name, command in commands.items():
+    for command in commands.values():
         first_paint_seconds(command, env)  # warm-up
     for _ in range(args.runs):  # interleaved, so drift hits both equally
         for name, command in commands.items():

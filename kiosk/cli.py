@@ -88,12 +88,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Civic Kiosk")
     parser.add_argument("--version", action="version", version=f"civic-kiosk {__version__}")
-    parser.add_argument("--config", help="TOML config file (default: $KIOSK_CONFIG or built-in demo)")
+    parser.add_argument(
+        "--config", help="TOML config file (default: $KIOSK_CONFIG or built-in demo)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="start the kiosk")
-    run.add_argument("--demo", metavar="OUTDIR", help="run the scripted demo tour, saving screenshots")
+    run.add_argument(
+        "--demo", metavar="OUTDIR", help="run the scripted demo tour, saving screenshots"
+    )
     run.add_argument("--windowed", action="store_true", help="not full-screen (for development)")
     run.set_defaults(func=cmd_run)
 

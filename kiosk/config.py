@@ -46,9 +46,8 @@ class Settings(BaseModel):
     @model_validator(mode="after")
     def _default_language_offered(self) -> Settings:
         if self.default_language not in self.languages:
-            raise ValueError(
-                f"default_language '{self.default_language}' is not in languages {list(self.languages)}"
-            )
+            offered = list(self.languages)
+            raise ValueError(f"default_language '{self.default_language}' is not in {offered}")
         return self
 
     @property
@@ -90,7 +89,8 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
     except ValidationError as exc:
         where = str(path) if path else "environment"
         problems = "; ".join(
-            f"'{'.'.join(str(p) for p in e['loc']) or 'config'}': {e['msg'].removeprefix('Value error, ')}"
+            f"'{'.'.join(str(p) for p in e['loc']) or 'config'}': "
+            + e["msg"].removeprefix("Value error, ")
             for e in exc.errors()
         )
         raise ConfigError(f"config {where} has a problem: {problems}") from exc

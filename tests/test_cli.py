@@ -39,7 +39,9 @@ def test_content_check_refuses_a_broken_pack(
     assert "bins.missed.yaml:1" in err and "not valid YAML" in err
 
 
-def test_bad_config_exits_2_with_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_config_exits_2_with_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "k.toml"
     config.write_text("idle_after_s = 0\n")
     assert main(["--config", str(config), "content", "check"]) == 2

@@ -32,7 +32,7 @@ def test_path_from_environment(tmp_path: Path) -> None:
         ("idle_after_s = -5\n", "'idle_after_s'"),
         ("idle_after_s = 'soon'\n", "'idle_after_s'"),
         ("colour = 'red'\n", "'colour'"),
-        ("default_language = 'fr'\n", "not in languages"),
+        ("default_language = 'fr'\n", "is not in"),
         ("idle_after_s = = 3\n", "not valid TOML"),
     ],
 )

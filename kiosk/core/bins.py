@@ -60,7 +60,9 @@ def next_collections(
             actual = shift.moved_to if shift else scheduled
             if actual >= today:
                 dates.append(
-                    CollectionDate(actual, scheduled if shift else None, shift.reason if shift else None)
+                    CollectionDate(
+                        actual, scheduled if shift else None, shift.reason if shift else None
+                    )
                 )
             scheduled += period
         dates.sort(key=lambda d: d.date)

@@ -312,7 +312,9 @@ class PackInvalid(Exception):
         self.pack_dir = pack_dir
         self.errors = errors
         lines = "\n".join(f"  - {e}" for e in errors)
-        super().__init__(f"content pack {pack_dir} was refused ({len(errors)} problem(s)):\n{lines}")
+        super().__init__(
+            f"content pack {pack_dir} was refused ({len(errors)} problem(s)):\n{lines}"
+        )
 
 
 @dataclass(frozen=True)
@@ -498,13 +500,17 @@ def _graph_errors(service: Service, rel: str) -> list[ContentError]:
         errors.append(ContentError(rel, f"pages.{dup}", "two pages share this id"))
     known = set(ids)
     if service.start not in known:
-        errors.append(ContentError(rel, "start", f"names page '{service.start}', which does not exist"))
+        errors.append(
+            ContentError(rel, "start", f"names page '{service.start}', which does not exist")
+        )
         return errors
     for page in service.pages:
         for target in page.next_ids():
             if target not in known:
                 errors.append(
-                    ContentError(rel, f"pages.{page.id}", f"next step '{target}' is not a page here")
+                    ContentError(
+                        rel, f"pages.{page.id}", f"next step '{target}' is not a page here"
+                    )
                 )
         if isinstance(page, PostcodePage) and page.lookup and not page.not_found:
             errors.append(
@@ -569,7 +575,9 @@ def load_pack(pack_dir: Path) -> ContentPack:
         rel = str(path.relative_to(pack_dir.parent))
         if service.id in services:
             errors.append(
-                ContentError(rel, "id", f"'{service.id}' is also used by {service_files[service.id]}")
+                ContentError(
+                    rel, "id", f"'{service.id}' is also used by {service_files[service.id]}"
+                )
             )
             continue
         errors.extend(_graph_errors(service, rel))
@@ -598,7 +606,9 @@ def _cross_errors(
         if targets != 1:
             errors.append(
                 ContentError(
-                    pack_rel, f"tiles[{i}:{tile.id}]", "needs exactly one of services, service, action"
+                    pack_rel,
+                    f"tiles[{i}:{tile.id}]",
+                    "needs exactly one of services, service, action",
                 )
             )
         for sid in [*tile.services, *([tile.service] if tile.service else [])]:
@@ -609,10 +619,16 @@ def _cross_errors(
     for service in services.values():
         uses_lookup = any(
             isinstance(p, PostcodePage) and p.lookup == "bin_rounds" for p in service.pages
-        ) or any(isinstance(p, OutcomePage) and p.dynamic == "bin_collections" for p in service.pages)
+        ) or any(
+            isinstance(p, OutcomePage) and p.dynamic == "bin_collections" for p in service.pages
+        )
         if uses_lookup and bin_rounds is None:
             errors.append(
-                ContentError(files[service.id], "pages", "uses bin rounds but data/bin_rounds.yaml is missing")
+                ContentError(
+                    files[service.id],
+                    "pages",
+                    "uses bin rounds but data/bin_rounds.yaml is missing",
+                )
             )
     if bin_rounds is not None:
         bin_ids = {b.id for b in bin_rounds.bins}
@@ -624,5 +640,7 @@ def _cross_errors(
                     errors.append(ContentError(rel, f"rounds.{r.id}", f"unknown bin '{b.bin}'"))
         for s in bin_rounds.streets:
             if s.round not in round_ids:
-                errors.append(ContentError(rel, f"streets.{s.postcode}", f"unknown round '{s.round}'"))
+                errors.append(
+                    ContentError(rel, f"streets.{s.postcode}", f"unknown round '{s.round}'")
+                )
     return errors

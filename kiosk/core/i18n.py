@@ -31,7 +31,7 @@ class CatalogueError(Exception):
 def _placeholders(pattern: ast.Pattern | None) -> set[str]:
     found: set[str] = set()
 
-    class Visitor(FluentVisitor):  # type: ignore[misc]
+    class Visitor(FluentVisitor):
         def visit_VariableReference(self, node: ast.VariableReference) -> None:
             found.add(node.id.name)
 
@@ -44,7 +44,7 @@ def _plural_selects(pattern: ast.Pattern | None) -> list[set[str]]:
     """The variant keys of every select expression on a variable (plural selectors)."""
     selects: list[set[str]] = []
 
-    class Visitor(FluentVisitor):  # type: ignore[misc]
+    class Visitor(FluentVisitor):
         def visit_SelectExpression(self, node: ast.SelectExpression) -> None:
             if isinstance(node.selector, ast.VariableReference):
                 keys = {
@@ -75,7 +75,7 @@ def parse_messages(folder: Path) -> dict[str, Message]:
         for entry in resource.body:
             if isinstance(entry, ast.Junk):
                 raise CatalogueError(
-                    f"{path}: cannot parse this part: {entry.content.strip()[:60]!r}"
+                    f"{path}: cannot parse this part: {(entry.content or '').strip()[:60]!r}"
                 )
             if isinstance(entry, ast.Message):
                 key = entry.id.name
@@ -119,9 +119,7 @@ def check_catalogues(i18n_dir: Path, languages: list[str]) -> list[str]:
                 if variants & {"zero", "one", "two", "few", "many", "other"}:
                     missing = needed - variants
                     if missing:
-                        problems.append(
-                            f"{lang}: '{key}' lacks plural forms {sorted(missing)}"
-                        )
+                        problems.append(f"{lang}: '{key}' lacks plural forms {sorted(missing)}")
     return problems
 
 
@@ -148,6 +146,8 @@ class Catalogue:
             bundle = self._bundles.get(candidate)
             if bundle is not None and bundle.has_message(key):
                 message = bundle.get_message(key)
+                if message.value is None:
+                    continue
                 value, errors = bundle.format_pattern(message.value, args)
                 if errors:
                     log.warning("i18n: %s in %s: %s", key, candidate, errors[0])

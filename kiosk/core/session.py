@@ -25,7 +25,6 @@ from kiosk.core.content import (
 )
 from kiosk.core.postcode import normalise_postcode
 
-
 P = TypeVar("P")
 
 

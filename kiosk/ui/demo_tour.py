@@ -22,7 +22,9 @@ def type_on_keyboard(window: KioskWindow, text: str) -> None:
         tap(window, "key_space" if char == " " else f"key_{char.upper()}")
 
 
-def tour(window: KioskWindow, advance: Callable[[float], None], shot: Callable[[str], None]) -> None:
+def tour(
+    window: KioskWindow, advance: Callable[[float], None], shot: Callable[[str], None]
+) -> None:
     """Every kind of screen, in English and Welsh; ``shot`` saves each one."""
     shot("attract")
     tap(window, "start")

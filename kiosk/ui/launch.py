@@ -32,7 +32,9 @@ def make_window(settings: Settings, clock: Clock | None = None):  # type: ignore
     content = load_content(settings)
     remove_old_printouts(settings)
     if content.refused is not None:
-        print(f"kiosk: {content.refused}\nkiosk: showing the last good pack instead.", file=sys.stderr)
+        print(
+            f"kiosk: {content.refused}\nkiosk: showing the last good pack instead.", file=sys.stderr
+        )
     catalogue = Catalogue(settings.i18n_dir, list(content.pack.languages))
     window = KioskWindow(settings, content.pack, catalogue, clock or SystemClock())
     return app, window

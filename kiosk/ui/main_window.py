@@ -200,7 +200,11 @@ class KioskWindow(QMainWindow):
         if not visible:
             return
         back = button(
-            self.t("nav-back"), self.back, role="secondary", name="back", icon="back",
+            self.t("nav-back"),
+            self.back,
+            role="secondary",
+            name="back",
+            icon="back",
             icon_colour="#0b0c0c",
         )
         back.setEnabled(self.session.can_go_back)
@@ -209,8 +213,12 @@ class KioskWindow(QMainWindow):
         if screen is not Screen.HOME:
             layout.addWidget(
                 button(
-                    self.t("nav-start-again"), self.start_again, role="secondary",
-                    name="start_again", icon="restart", icon_colour="#0b0c0c",
+                    self.t("nav-start-again"),
+                    self.start_again,
+                    role="secondary",
+                    name="start_again",
+                    icon="restart",
+                    icon_colour="#0b0c0c",
                 )
             )
         layout.addStretch(1)
@@ -413,7 +421,7 @@ class KioskWindow(QMainWindow):
 
     # --- idle policy -----------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in TOUCH_EVENTS:
             self.idle.touched()
         return False
@@ -481,13 +489,13 @@ class KioskWindow(QMainWindow):
         self.idle.touched()
         self.overlay.hide()
 
-    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         self.overlay.setGeometry(self.centralWidget().rect())
 
     # --- first frame (for the start-up benchmark) ------------------------------------
 
-    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+    def paintEvent(self, event: object) -> None:
         super().paintEvent(event)  # type: ignore[arg-type]
         callbacks, self.first_paint_callbacks = self.first_paint_callbacks, []
         for callback in callbacks:

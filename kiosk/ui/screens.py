@@ -266,9 +266,7 @@ def _outcome(ui: KioskWindow, page: OutcomePage) -> QWidget:
         )
     for phone in page.phone:
         text = f"{ui.pick(phone.label)}: {phone.number}"
-        layout.addWidget(
-            panel(label(text, "h2"), role="urgent" if page.urgent else "panel")
-        )
+        layout.addWidget(panel(label(text, "h2"), role="urgent" if page.urgent else "panel"))
     if page.dynamic == "bin_collections":
         layout.addWidget(_bin_collections(ui))
     body = QHBoxLayout()
@@ -340,9 +338,7 @@ def staff_help(ui: KioskWindow) -> QWidget:
     layout.addWidget(label(ui.t("staff-body")))
     layout.addWidget(panel(label(ui.pick(ui.pack.info.help_desk.where), "h2")))
     layout.addWidget(label(ui.t("staff-carry-on")))
-    layout.addWidget(
-        label(ui.t("staff-phone", number=ui.pack.info.help_desk.phone), "hint")
-    )
+    layout.addWidget(label(ui.t("staff-phone", number=ui.pack.info.help_desk.phone), "hint"))
     layout.addWidget(
         label(ui.t("staff-out-of-hours", number=ui.pack.info.help_desk.out_of_hours), "hint")
     )

@@ -110,16 +110,16 @@ class WrapButton(QPushButton):
     def text_labels(self) -> list[QLabel]:
         return self.findChildren(QLabel)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return self.layout().sizeHint().expandedTo(QSize(64, 64))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         return self.layout().minimumSize().expandedTo(QSize(64, 64))
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+    def heightForWidth(self, width: int) -> int:
         return max(64, self.layout().heightForWidth(width))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.core.bins import find_street
 from kiosk.core.content import (
     CheckPage,
     ChoicePage,
@@ -16,7 +17,6 @@ from kiosk.core.content import (
 from kiosk.core.i18n import Catalogue
 from kiosk.core.postcode import PostcodeError
 from kiosk.core.session import Screen, Session
-from kiosk.core.bins import find_street
 
 MAX_STEPS = 40
 
@@ -71,9 +71,18 @@ def test_the_pack_has_at_least_twelve_branching_journeys(pack: ContentPack) -> N
 
 def test_required_journeys_are_guided(pack: ContentPack) -> None:
     required = {
-        "council_tax.discount", "bins.collection_day", "bins.missed", "housing.repair",
-        "housing.homeless", "transport.blue_badge", "register.death", "register.birth",
-        "library.join", "library.renew", "parking.fine", "report.pothole",
+        "council_tax.discount",
+        "bins.collection_day",
+        "bins.missed",
+        "housing.repair",
+        "housing.homeless",
+        "transport.blue_badge",
+        "register.death",
+        "register.birth",
+        "library.join",
+        "library.renew",
+        "parking.fine",
+        "report.pothole",
     }
     assert required <= {s.id for s in journeys(pack)}
 

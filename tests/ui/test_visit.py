@@ -15,9 +15,7 @@ Tap = Callable[[str], None]
 
 
 def texts(window: KioskWindow) -> str:
-    return "\n".join(
-        label.text() for label in window.findChildren(QLabel) if label.isVisible()
-    )
+    return "\n".join(label.text() for label in window.findChildren(QLabel) if label.isVisible())
 
 
 def test_full_visit_by_touch(window: KioskWindow, tap: Tap, type_keys: Tap) -> None:
@@ -48,9 +46,7 @@ def test_full_visit_by_touch(window: KioskWindow, tap: Tap, type_keys: Tap) -> N
     assert "has been deleted" in texts(window)
 
 
-def test_printing_without_a_printer_saves_a_pdf(
-    window: KioskWindow, tap: Tap, settings
-) -> None:  # type: ignore[no-untyped-def]
+def test_printing_without_a_printer_saves_a_pdf(window: KioskWindow, tap: Tap, settings) -> None:  # type: ignore[no-untyped-def]
     tap("start")
     tap("tile_hours")
     tap("print")
@@ -139,9 +135,7 @@ def test_any_touch_resets_the_idle_timer(window: KioskWindow, tap: Tap, clock: F
     assert not window.overlay.isVisible()
 
 
-def test_language_switch_mid_journey_keeps_the_place(
-    window: KioskWindow, tap: Tap
-) -> None:
+def test_language_switch_mid_journey_keeps_the_place(window: KioskWindow, tap: Tap) -> None:
     tap("start")
     tap("tile_bins")
     tap("service_bins.missed")
@@ -155,9 +149,7 @@ def test_language_switch_mid_journey_keeps_the_place(
     assert "Was your bin at the kerbside by 7am on collection day?" in texts(window)
 
 
-def test_staff_help_on_every_page_raises_a_dismissable_alert(
-    window: KioskWindow, tap: Tap
-) -> None:
+def test_staff_help_on_every_page_raises_a_dismissable_alert(window: KioskWindow, tap: Tap) -> None:
     tap("start")
     tap("tile_bins")
     tap("service_bins.missed")
@@ -185,9 +177,7 @@ def test_homelessness_tonight_goes_straight_to_staff(window: KioskWindow, tap: T
     tap("service_housing.homeless")
     service = window.pack.services["housing.homeless"]
     first = service.page(service.start)
-    urgent = next(
-        o for o in first.options if getattr(service.page(o.next), "alert_staff", False)
-    )
+    urgent = next(o for o in first.options if getattr(service.page(o.next), "alert_staff", False))
     tap(f"option_{urgent.value}")
     assert window.alert_bar.isVisible()
     shown = texts(window)
