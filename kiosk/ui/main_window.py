@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -149,10 +149,22 @@ class KioskWindow(QMainWindow):
     def current_screen(self) -> QWidget:
         return self.stack.currentWidget()
 
-    def _replace_layout(self, widget: QWidget) -> QHBoxLayout:
+    @staticmethod
+    def _clear(widget: QWidget) -> None:
+        """Remove a container's old layout and child widgets before drawing it again."""
+        for child in widget.findChildren(
+            QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly
+        ):
+            child.hide()
+            child.deleteLater()
         old = widget.layout()
         if old is not None:
             QWidget().setLayout(old)  # reparent the old layout so it is deleted
+
+    def _replace_layout(self, widget: QWidget) -> QHBoxLayout:
+        """A fresh layout for a bar; the bar stays hidden until its render shows it."""
+        widget.hide()
+        self._clear(widget)
         layout = QHBoxLayout(widget)
         layout.setContentsMargins(32, 12, 32, 12)
         layout.setSpacing(16)
@@ -160,9 +172,7 @@ class KioskWindow(QMainWindow):
 
     def _render_header(self) -> None:
         layout = self._replace_layout(self.header)
-        on_attract = self.session.place.screen is Screen.ATTRACT
-        self.header.setVisible(not on_attract)
-        if on_attract:
+        if self.session.place.screen is Screen.ATTRACT:
             return
         name = label(self.pick(self.pack.info.council.name), "h2", wrap=False)
         layout.addWidget(name)
@@ -179,10 +189,10 @@ class KioskWindow(QMainWindow):
             lang_button.setProperty("current", "true" if lang == self.session.language else "false")
             lang_button.setAccessibleDescription(self.catalogue.text(lang, "language-switch"))
             layout.addWidget(lang_button)
+        self.header.show()
 
     def _render_alert(self) -> None:
         layout = self._replace_layout(self.alert_bar)
-        self.alert_bar.setVisible(self.session.staff_alert)
         if not self.session.staff_alert:
             return
         layout.addWidget(label(self.t("alert-text")), 1)
@@ -191,13 +201,12 @@ class KioskWindow(QMainWindow):
                 self.t("alert-dismiss"), self.dismiss_alert, role="secondary", name="dismiss_alert"
             )
         )
+        self.alert_bar.show()
 
     def _render_footer(self) -> None:
         layout = self._replace_layout(self.footer)
         screen = self.session.place.screen
-        visible = screen not in (Screen.ATTRACT, Screen.SATISFACTION)
-        self.footer.setVisible(visible)
-        if not visible:
+        if screen in (Screen.ATTRACT, Screen.SATISFACTION):
             return
         back = button(
             self.t("nav-back"),
@@ -226,6 +235,7 @@ class KioskWindow(QMainWindow):
             layout.addWidget(
                 button(self.t("nav-staff"), self.ask_for_staff, name="staff", icon="staff")
             )
+        self.footer.show()
 
     # --- visitor actions ---------------------------------------------------------
 
@@ -452,9 +462,7 @@ class KioskWindow(QMainWindow):
             self._countdown_label.setAccessibleName(text)
 
     def _build_overlay(self) -> None:
-        old = self.overlay.layout()
-        if old is not None:
-            QWidget().setLayout(old)
+        self._clear(self.overlay)
         outer = QVBoxLayout(self.overlay)
         outer.setContentsMargins(200, 200, 200, 200)
         card = QFrame()

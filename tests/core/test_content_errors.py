@@ -112,8 +112,11 @@ def test_tile_naming_a_missing_service(pack_copy: Path) -> None:
 def test_duplicate_service_id(pack_copy: Path) -> None:
     source = (pack_copy / MISSED).read_text()
     (pack_copy / "services" / "zz-copy.yaml").write_text(source)
-    error = only(refused(pack_copy))
-    assert error.key == "id" and "also used by" in error.problem
+    problems = sorted(e.problem for e in refused(pack_copy))
+    assert problems == [
+        "'bins.missed' is also used by pack/services/bins.missed.yaml",
+        "'bins.missed' must match the file name 'zz-copy'",
+    ]
 
 
 def test_not_a_pack_folder(tmp_path: Path) -> None:
