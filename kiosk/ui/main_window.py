@@ -36,7 +36,7 @@ from kiosk.core.idle import IdlePolicy, IdleState
 from kiosk.core.postcode import PostcodeError
 from kiosk.core.session import Screen, Session
 from kiosk.ui import screens
-from kiosk.ui.theme import style_sheet
+from kiosk.ui.theme import PALETTE, style_sheet
 from kiosk.ui.widgets import button, label
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ class KioskWindow(QMainWindow):
         self.session = Session(pack, language=settings.default_language)
         self.idle = IdlePolicy(clock, settings.idle_after_s, settings.idle_countdown_s)
         self.farewell = False
+        self.print_status: QLabel | None = None
         self.first_paint_callbacks: list[Callable[[], None]] = []
         self.setWindowTitle("Civic Kiosk")
         self.setStyleSheet(style_sheet())
@@ -231,6 +232,23 @@ class KioskWindow(QMainWindow):
                 )
             )
         layout.addStretch(1)
+        if isinstance(self.session.page, OutcomePage):
+            # the visitor's next moves stay on screen however long the page is
+            self.print_status = label("", "hint")
+            self.print_status.setObjectName("print_status")
+            self.print_status.hide()
+            layout.addWidget(self.print_status, 2)
+            layout.addWidget(
+                button(
+                    self.t("outcome-print"),
+                    self.print_outcome,
+                    role="secondary",
+                    name="print",
+                    icon="print",
+                    icon_colour=PALETTE.secondary_button_text,
+                )
+            )
+            layout.addWidget(button(self.t("outcome-finished"), self.finish, name="finished"))
         if screen is not Screen.STAFF_HELP:
             layout.addWidget(
                 button(self.t("nav-staff"), self.ask_for_staff, name="staff", icon="staff")
@@ -393,7 +411,7 @@ class KioskWindow(QMainWindow):
         parts.append(f"<p>{e(str(page.link or service.link))}</p>")
         return "\n".join(parts)
 
-    def print_outcome(self, status: QLabel | None = None) -> Path | None:
+    def print_outcome(self) -> Path | None:
         """Print the outcome; with no printer, save a PDF for staff. Returns the PDF path."""
         from PySide6.QtPrintSupport import QPrinter, QPrinterInfo  # only when printing
 
@@ -422,6 +440,7 @@ class KioskWindow(QMainWindow):
         except Exception:  # a driver error must not end the visit
             log.exception("printing failed")
             message, pdf = self.t("outcome-print-failed"), None
+        status = self.print_status
         if status is not None:
             status.setText(message)
             status.setAccessibleName(message)

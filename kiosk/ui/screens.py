@@ -31,7 +31,6 @@ from kiosk.ui.widgets import (
     face_pixmap,
     label,
     panel,
-    svg_icon,
     wrap_button,
 )
 
@@ -84,16 +83,15 @@ def home(ui: KioskWindow) -> QWidget:
     grid.setSpacing(16)
     columns = 4
     for index, tile in enumerate(ui.pack.info.tiles):
-        tile_button = button(
+        tile_button = wrap_button(
             ui.pick(tile.title),
             lambda tid=tile.id: ui.open_tile(tid),
             role="tile",
             name=f"tile_{tile.id}",
             icon=tile.icon,
-            icon_colour=PALETTE.brand_text,
+            colour=PALETTE.brand_text,
         )
-        tile_button.setMinimumHeight(120)
-        tile_button.setIconSize(tile_button.iconSize() * 1.4)
+        tile_button.setMinimumHeight(128)
         grid.addWidget(tile_button, index // columns, index % columns)
     for column in range(columns):
         grid.setColumnStretch(column, 1)
@@ -299,24 +297,6 @@ def _outcome(ui: KioskWindow, page: OutcomePage) -> QWidget:
     qr_column.addStretch(1)
     body.addLayout(qr_column, 1)
     layout.addLayout(body)
-    status = label("", "hint")
-    status.setObjectName("print_status")
-    status.hide()
-    layout.addWidget(status)
-    actions = QHBoxLayout()
-    actions.addWidget(
-        button(
-            ui.t("outcome-print"),
-            lambda: ui.print_outcome(status),
-            role="secondary",
-            name="print",
-            icon="print",
-            icon_colour=PALETTE.secondary_button_text,
-        )
-    )
-    actions.addWidget(button(ui.t("outcome-finished"), ui.finish, name="finished"))
-    actions.addStretch(1)
-    layout.addLayout(actions)
     layout.addStretch(1)
     return widget
 
@@ -376,7 +356,3 @@ def satisfaction(ui: KioskWindow) -> QWidget:
     )
     layout.addStretch(1)
     return widget
-
-
-def tile_icon(name: str) -> QPixmap:
-    return svg_icon(name, PALETTE.brand_text).pixmap(64, 64)

@@ -7,11 +7,12 @@ from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QFocusEvent, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -82,33 +83,72 @@ def svg_icon(name: str, colour: str, size: int = 64) -> QIcon:
 
 
 class WrapButton(QPushButton):
-    """A push button whose text wraps onto several lines (QPushButton cannot wrap)."""
+    """A push button whose text wraps onto several lines (QPushButton cannot wrap).
 
-    def __init__(self, text: str, hint: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    Optionally with an icon on the left. The labels inside follow the button's
+    focus state so text keeps its contrast on the yellow focus colour.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        hint: str = "",
+        *,
+        icon: str | None = None,
+        colour: str = PALETTE.secondary_button_text,
+        title_px: int = 28,
+    ) -> None:
+        super().__init__()
         self.setAccessibleName(text)
         if hint:
             self.setAccessibleDescription(hint)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 14, 28, 14)
-        layout.setSpacing(4)
-        self._title = QLabel(text)
-        self._title.setWordWrap(True)
-        self._title.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._title.setStyleSheet("font-size: 28px; font-weight: bold; background: transparent;")
-        layout.addWidget(self._title)
-        if hint:
-            hint_label = QLabel(hint)
-            hint_label.setWordWrap(True)
-            hint_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            hint_label.setStyleSheet("font-size: 24px; background: transparent;")
-            layout.addWidget(hint_label)
+        self._colour = colour
+        self._icon_name = icon
+        row = QHBoxLayout(self)
+        row.setContentsMargins(24, 14, 24, 14)
+        row.setSpacing(16)
+        self._icon = QLabel()
+        self._icon.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._icon.setStyleSheet("background: transparent;")
+        if icon:
+            row.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignVCenter)
+        column = QVBoxLayout()
+        column.setSpacing(4)
+        row.addLayout(column, 1)
+        self._labels: list[tuple[QLabel, str]] = []
+        for content, style in (
+            (text, f"font-size: {title_px}px; font-weight: bold;"),
+            (hint, "font-size: 24px;"),
+        ):
+            if not content:
+                continue
+            part = QLabel(content)
+            part.setWordWrap(True)
+            part.setTextFormat(Qt.TextFormat.PlainText)
+            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            column.addWidget(part)
+            self._labels.append((part, style))
+        self._paint_labels(colour)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
+    def _paint_labels(self, colour: str) -> None:
+        for part, style in self._labels:
+            part.setStyleSheet(f"{style} color: {colour}; background: transparent;")
+        if self._icon_name:
+            self._icon.setPixmap(svg_icon(self._icon_name, colour).pixmap(56, 56))
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._paint_labels(PALETTE.focus_text)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self._paint_labels(self._colour)
+
     def text_labels(self) -> list[QLabel]:
-        return self.findChildren(QLabel)
+        return [part for part, _ in self._labels]
 
     def sizeHint(self) -> QSize:
         return self.layout().sizeHint().expandedTo(QSize(64, 64))
@@ -130,8 +170,11 @@ def wrap_button(
     hint: str = "",
     role: str = "option",
     name: str | None = None,
+    icon: str | None = None,
+    colour: str = PALETTE.secondary_button_text,
 ) -> WrapButton:
-    widget = WrapButton(text, hint)
+    """A large button whose text wraps: answer options, services, home tiles."""
+    widget = WrapButton(text, hint, icon=icon, colour=colour)
     widget.setProperty("role", role)
     if name:
         widget.setObjectName(name)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.core.clock import FakeClock
 from kiosk.ui.main_window import KioskWindow
@@ -66,16 +66,29 @@ def test_every_control_is_big_named_and_text_is_large(
     seen = []
     for screen in visit_every_screen_type(window, tap, clock):
         seen.append(screen)
+        QApplication.processEvents()  # let pending layout requests run, as the event loop would
         buttons = [b for b in window.findChildren(QPushButton) if b.isVisible()]
         assert buttons, screen
         for b in buttons:
             where = f"{screen}: button {b.objectName() or b.text()!r}"
             assert b.width() >= 48 and b.height() >= 48, f"{where} is {b.width()}x{b.height()}"
             assert b.accessibleName().strip(), f"{where} has no accessible name"
+            if b.text():  # plain buttons cannot wrap: the text must fit on one line
+                icon = 0 if b.icon().isNull() else b.iconSize().width() + 8
+                padding = 2 * (4 if b.property("role") == "link" else 20)  # from the theme
+                needed = b.fontMetrics().horizontalAdvance(b.text()) + icon + padding
+                assert needed <= b.width(), f"{where}: text clipped ({needed} > {b.width()})"
         for label in window.findChildren(QLabel):
             if label.isVisible() and label.text().strip():
+                text = f"{screen}: {label.text()[:40]!r}"
                 size = label.font().pixelSize()
-                assert size >= 20, f"{screen}: {label.text()[:40]!r} is {size}px"
+                assert size >= 20, f"{text} is {size}px"
+                if label.wordWrap():
+                    needed = label.heightForWidth(label.width())
+                    assert needed <= label.height() + 1, f"{text} is cut off at the bottom"
+                else:
+                    needed = label.fontMetrics().horizontalAdvance(label.text())
+                    assert needed <= label.width() + 1, f"{text} is cut off at the side"
     assert len(seen) == 10
 
 
