@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.config import PROJECT_ROOT, ConfigError, Settings, load_settings
-from kiosk.core.content import PackInvalid, load_pack
+from kiosk.paths import INTENTS_FILE
 
-INTENTS_FILE = PROJECT_ROOT / "assets" / "intents.tsv"
+if TYPE_CHECKING:
+    from kiosk.config import Settings
+
+# Heavy modules (pydantic, Qt) are imported inside the commands, so `kiosk run`
+# can paint the attract screen before loading them (see kiosk.ui.early).
 
 
 def intent_ids(path: Path = INTENTS_FILE) -> list[str]:
@@ -23,10 +26,24 @@ def intent_ids(path: Path = INTENTS_FILE) -> list[str]:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from kiosk.config import load_settings
+
     return load_settings(Path(args.config) if args.config else None)
 
 
+def _start_logging(args: argparse.Namespace) -> None:
+    import logging
+
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
 def cmd_content_check(args: argparse.Namespace) -> int:
+    _start_logging(args)
+    from kiosk.core.content import PackInvalid, load_pack
+
     pack_dir = Path(args.pack) if args.pack else _settings(args).content_dir
     try:
         pack = load_pack(pack_dir)
@@ -67,6 +84,13 @@ def _has_display() -> bool:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    early = None
+    config = args.config or os.environ.get("KIOSK_CONFIG") or None
+    if args.demo is None and _has_display():
+        from kiosk.ui.early import show_early
+
+        early = show_early(config, args.windowed)
+    _start_logging(args)
     settings = _settings(args)
     if args.windowed:
         settings = settings.model_copy(update={"fullscreen": False})
@@ -82,7 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             flush=True,
         )
         return run_demo(settings, out)
-    return run_kiosk(settings)
+    return run_kiosk(settings, early=early, config=config)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,18 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
     try:
         return int(args.func(args))
-    except ConfigError as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
-    except PackInvalid as exc:
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
+    except Exception as exc:
+        from kiosk.config import ConfigError
+        from kiosk.core.content import PackInvalid
+
+        if isinstance(exc, ConfigError | PackInvalid):
+            print(f"kiosk: {exc}", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

@@ -15,9 +15,16 @@ from typing import Any
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PACK = PROJECT_ROOT / "assets" / "content" / "anytown"
-DEFAULT_I18N = PROJECT_ROOT / "i18n"
+from kiosk.paths import DEFAULT_I18N, DEFAULT_PACK, PROJECT_ROOT
+
+__all__ = [
+    "DEFAULT_I18N",
+    "DEFAULT_PACK",
+    "PROJECT_ROOT",
+    "ConfigError",
+    "Settings",
+    "load_settings",
+]
 
 
 class ConfigError(Exception):

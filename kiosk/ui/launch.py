@@ -13,21 +13,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+
 from kiosk.app import load_content, remove_old_printouts
 from kiosk.config import Settings
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.i18n import Catalogue
+from kiosk.ui.early import BENCH_ENV, EarlyStart, bench_mark, save_snapshot
+from kiosk.ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
 
 
-def make_window(settings: Settings, clock: Clock | None = None):  # type: ignore[no-untyped-def]
+def make_window(settings: Settings, clock: Clock | None = None) -> tuple[QApplication, KioskWindow]:
     """Create the QApplication (if needed) and the kiosk window, not yet shown."""
-    from PySide6.QtWidgets import QApplication
-
-    from kiosk.ui.main_window import KioskWindow
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("Civic Kiosk")
     content = load_content(settings)
     remove_old_printouts(settings)
@@ -40,21 +41,37 @@ def make_window(settings: Settings, clock: Clock | None = None):  # type: ignore
     return app, window
 
 
-def run_kiosk(settings: Settings) -> int:
+def run_kiosk(
+    settings: Settings, early: EarlyStart | None = None, config: str | None = None
+) -> int:
+    """Run the kiosk until it is closed. ``early`` is the attract screen already on show."""
     app, window = make_window(settings)
-    if settings.fullscreen:
+    take_over(window, early, fullscreen=settings.fullscreen)
+    save_snapshot(config, window.attract_card(), settings.fullscreen)
+
+    def ready() -> None:
+        bench_mark("first-paint")  # ignored by the bench when the early window painted first
+        bench_mark("ready")
+        if os.environ.get(BENCH_ENV):
+            app.quit()
+
+    window.first_paint_callbacks.append(ready)
+    return int(app.exec())
+
+
+def take_over(window: KioskWindow, early: EarlyStart | None, *, fullscreen: bool) -> None:
+    """Show the full window in place of the early attract screen, acting on any early tap."""
+    if early is not None:
+        window.setGeometry(early.window.geometry())
+    if fullscreen:
         window.showFullScreen()
     else:
         window.resize(1920, 1080)
         window.show()
-    if os.environ.get("KIOSK_EXIT_AFTER_FIRST_PAINT"):
-        # used by bench/startup.py: report the first painted frame, then quit
-        def painted() -> None:
-            print(f"first-paint {time.perf_counter():.6f}", flush=True)
-            app.quit()
-
-        window.first_paint_callbacks.append(painted)
-    return int(app.exec())
+    if early is not None:
+        early.window.close()
+        if early.window.pending_start is not None:
+            window.begin(early.window.pending_start[0])
 
 
 @contextmanager

@@ -36,6 +36,7 @@ from kiosk.core.idle import IdlePolicy, IdleState
 from kiosk.core.postcode import PostcodeError
 from kiosk.core.session import Screen, Session
 from kiosk.ui import screens
+from kiosk.ui.attract import AttractCard
 from kiosk.ui.theme import PALETTE, style_sheet
 from kiosk.ui.widgets import button, label
 
@@ -115,6 +116,20 @@ class KioskWindow(QMainWindow):
 
     def pick(self, text: Text) -> str:
         return self.catalogue.pick(self.session.language, text)
+
+    def attract_card(self) -> AttractCard:
+        """The attract screen's strings in the current language."""
+        return AttractCard(
+            council=self.pick(self.pack.info.council.name),
+            demo_tag=self.t("demo-tag") if self.pack.info.demo else None,
+            subtitle=self.t("attract-subtitle"),
+            touch_to_start=self.t("attract-touch"),
+            choose_language=self.t("attract-choose-language"),
+            languages=tuple(
+                (lang, self.catalogue.text(lang, "language-name")) for lang in self.pack.languages
+            ),
+            farewell=self.t("attract-farewell") if self.farewell else None,
+        )
 
     def announce(self, text: str) -> None:
         """Say something to assistive technology (speech arrives in a later release)."""

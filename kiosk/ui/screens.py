@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.core.content import CheckPage, ChoicePage, OutcomePage, PostcodePage
+from kiosk.ui.attract import build_attract
 from kiosk.ui.theme import PALETTE
 from kiosk.ui.widgets import (
     Keyboard,
@@ -47,32 +48,7 @@ def _column(spacing: int = 24) -> tuple[QWidget, QVBoxLayout]:
 
 
 def attract(ui: KioskWindow) -> QWidget:
-    widget, layout = _column(32)
-    layout.setContentsMargins(120, 100, 120, 100)
-    name = ui.pick(ui.pack.info.council.name)
-    layout.addWidget(label(name, "h1"))
-    if ui.pack.info.demo:
-        layout.addWidget(label(ui.t("demo-tag"), "demo", wrap=False), 0, Qt.AlignmentFlag.AlignLeft)
-    layout.addWidget(label(ui.t("attract-subtitle")))
-    if ui.farewell:
-        layout.addWidget(panel(label(ui.t("attract-farewell"), "h2")))
-    layout.addStretch(1)
-    start = button(ui.t("attract-touch"), lambda: ui.begin(None), name="start")
-    start.setMinimumHeight(160)
-    start.setStyleSheet("font-size: 48px; font-weight: bold;")
-    layout.addWidget(start)
-    layout.addWidget(label(ui.t("attract-choose-language"), "h2"))
-    row = QHBoxLayout()
-    for lang in ui.pack.languages:
-        name = ui.catalogue.text(lang, "language-name")
-        lang_button = button(
-            name, lambda lang=lang: ui.begin(lang), role="secondary", name=f"start_{lang}"
-        )
-        lang_button.setMinimumHeight(96)
-        row.addWidget(lang_button)
-    layout.addLayout(row)
-    layout.addStretch(1)
-    return widget
+    return build_attract(ui.attract_card(), ui.begin)
 
 
 def home(ui: KioskWindow) -> QWidget:

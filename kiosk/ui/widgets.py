@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QIcon, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -20,10 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.config import PROJECT_ROOT
+from kiosk.paths import ICON_DIR
 from kiosk.ui.theme import PALETTE
-
-ICON_DIR = PROJECT_ROOT / "assets" / "icons"
 
 
 def label(text: str, role: str | None = None, *, wrap: bool = True) -> QLabel:
@@ -73,6 +69,8 @@ def svg_icon(name: str, colour: str, size: int = 64) -> QIcon:
     data = _svg_bytes(name)
     if data is None:
         return QIcon()
+    from PySide6.QtSvg import QSvgRenderer  # not needed to paint the attract screen
+
     renderer = QSvgRenderer(QByteArray(data.replace(b"#0b0c0c", colour.encode())))
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
@@ -279,7 +277,3 @@ class Keyboard(QWidget):
         delete.setAccessibleName(delete_text)
         delete.clicked.connect(lambda _=False: self.key_pressed.emit("\b"))
         grid.addWidget(delete, 3, 7, 1, 3)
-
-
-def icon_exists(name: str) -> bool:
-    return Path(ICON_DIR / f"{name}.svg").is_file()
