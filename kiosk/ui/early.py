@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from kiosk.ui.attract import AttractCard, build_attract
 from kiosk.ui.theme import style_sheet
@@ -52,6 +53,14 @@ def bench_mark(event: str) -> None:
     """For bench/startup.py: report when the attract screen is painted and when ready."""
     if os.environ.get(BENCH_ENV):
         print(f"{event} {time.perf_counter():.6f}", flush=True)
+
+
+def show_full_screen(window: QWidget) -> None:
+    """Full screen, also where no window manager honours the request (bare X, cage)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
 
 
 class EarlyWindow(QMainWindow):
@@ -94,7 +103,7 @@ def show_early(config: str | None, windowed: bool) -> EarlyStart | None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     window = EarlyWindow(card)
     if fullscreen:
-        window.showFullScreen()
+        show_full_screen(window)
     else:
         window.resize(1920, 1080)
         window.show()

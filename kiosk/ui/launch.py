@@ -19,7 +19,7 @@ from kiosk.app import load_content, remove_old_printouts
 from kiosk.config import Settings
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.i18n import Catalogue
-from kiosk.ui.early import BENCH_ENV, EarlyStart, bench_mark, save_snapshot
+from kiosk.ui.early import BENCH_ENV, EarlyStart, bench_mark, save_snapshot, show_full_screen
 from kiosk.ui.main_window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def take_over(window: KioskWindow, early: EarlyStart | None, *, fullscreen: bool
     if early is not None:
         window.setGeometry(early.window.geometry())
     if fullscreen:
-        window.showFullScreen()
+        show_full_screen(window)
     else:
         window.resize(1920, 1080)
         window.show()
