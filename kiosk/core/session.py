@@ -189,10 +189,14 @@ class Session:
         self.stack = [ATTRACT, Place(Screen.SATISFACTION)]
 
     def wipe(self) -> None:
-        """End the visit: forget everything and show the attract screen."""
+        """End the visit: forget everything the visitor told us; show the attract screen.
+
+        A raised staff alert stays until staff dismiss it: it holds nothing about
+        the visitor, and someone who asked for help and then walked away (or
+        timed out while waiting) must still be looked for.
+        """
         self.stack = [ATTRACT]
         self.answers = {}
-        self.staff_alert = False
         self.services_reached = []
         self.language = "en"
 

@@ -165,6 +165,19 @@ def test_staff_help_on_every_page_raises_a_dismissable_alert(window: KioskWindow
     assert not window.alert_bar.isVisible()
 
 
+def test_staff_alert_outlives_a_timed_out_visit(
+    window: KioskWindow, tap: Tap, clock: FakeClock
+) -> None:
+    tap("start")
+    tap("tile_staff")
+    clock.advance(window.settings.idle_after_s + window.settings.idle_countdown_s + 1)
+    window.tick()
+    assert window.session.place.screen is Screen.ATTRACT
+    assert window.alert_bar.isVisible()
+    tap("dismiss_alert")
+    assert not window.alert_bar.isVisible()
+
+
 def test_talk_to_staff_tile(window: KioskWindow, tap: Tap) -> None:
     tap("start")
     tap("tile_staff")
