@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kiosk.app import load_content
-from kiosk.config import Settings
 from kiosk.core.content import ContentError, PackInvalid, load_pack
 
 MISSED = "services/bins.missed.yaml"
@@ -128,25 +126,3 @@ def test_every_problem_is_reported_at_once(pack_copy: Path) -> None:
     edit(pack_copy, MISSED, lambda d: page(d, "when")["options"][0].update(next="nowhere"))
     edit(pack_copy, "services/kiosk.hours.yaml", lambda d: d.pop("source"))
     assert len(refused(pack_copy)) == 2
-
-
-def test_broken_update_keeps_the_last_good_pack_live(pack_copy: Path, tmp_path: Path) -> None:
-    settings = Settings(content_dir=pack_copy, data_dir=tmp_path / "data")
-    first = load_content(settings)
-    assert first.refused is None
-    assert (settings.last_good_pack_dir / "pack.yaml").is_file()
-    edit(pack_copy, MISSED, lambda d: page(d, "when")["options"][0].update(next="nowhere"))
-    second = load_content(settings)
-    assert second.refused is not None
-    assert second.pack.root == settings.last_good_pack_dir.resolve()
-    assert page_ids(second.pack) == page_ids(first.pack)
-
-
-def test_broken_pack_with_no_good_copy_is_an_error(pack_copy: Path, tmp_path: Path) -> None:
-    edit(pack_copy, MISSED, lambda d: d.pop("start"))
-    with pytest.raises(PackInvalid):
-        load_content(Settings(content_dir=pack_copy, data_dir=tmp_path / "empty"))
-
-
-def page_ids(pack) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
-    return {sid: [p.id for p in s.pages] for sid, s in pack.services.items()}
