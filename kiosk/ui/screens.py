@@ -124,12 +124,18 @@ def _service_caption(ui: KioskWindow) -> QLabel:
     return label(ui.pick(service.title), "small")
 
 
-def _choice(ui: KioskWindow, page: ChoicePage) -> QWidget:
+def _question(ui: KioskWindow, page: ChoicePage | PostcodePage) -> tuple[QWidget, QVBoxLayout]:
+    """A question page's top: the service's name, the question, and its hint."""
     widget, layout = _column(16)
     layout.addWidget(_service_caption(ui))
     layout.addWidget(label(ui.pick(page.question), "h1"))
     if page.hint:
         layout.addWidget(label(ui.pick(page.hint), "hint"))
+    return widget, layout
+
+
+def _choice(ui: KioskWindow, page: ChoicePage) -> QWidget:
+    widget, layout = _question(ui, page)
     for option in page.options:
         layout.addWidget(
             wrap_button(
@@ -144,11 +150,7 @@ def _choice(ui: KioskWindow, page: ChoicePage) -> QWidget:
 
 
 def _postcode(ui: KioskWindow, page: PostcodePage) -> QWidget:
-    widget, layout = _column(16)
-    layout.addWidget(_service_caption(ui))
-    layout.addWidget(label(ui.pick(page.question), "h1"))
-    if page.hint:
-        layout.addWidget(label(ui.pick(page.hint), "hint"))
+    widget, layout = _question(ui, page)
     error = label("", "error")
     error.setObjectName("postcode_error")
     error.hide()

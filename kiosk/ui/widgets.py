@@ -251,29 +251,18 @@ class Keyboard(QWidget):
 
     ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 
+    def _key(self, text: str, char: str, name: str) -> QPushButton:
+        return button(text, lambda: self.key_pressed.emit(char), role="secondary", name=name)
+
     def __init__(self, space_text: str, delete_text: str) -> None:
         super().__init__()
         grid = QGridLayout(self)
         grid.setSpacing(8)
         for r, row in enumerate(self.ROWS):
             for c, char in enumerate(row):
-                key = QPushButton(char)
-                key.setProperty("role", "secondary")
-                key.setObjectName(f"key_{char}")
-                key.setAccessibleName(char)
+                key = self._key(char, char, f"key_{char}")
                 key.setMinimumSize(72, 64)
-                key.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-                key.clicked.connect(lambda _=False, ch=char: self.key_pressed.emit(ch))
                 grid.addWidget(key, r, c)
-        space = QPushButton(space_text)
-        space.setObjectName("key_space")
-        space.setProperty("role", "secondary")
-        space.setAccessibleName(space_text)
-        space.clicked.connect(lambda _=False: self.key_pressed.emit(" "))
-        grid.addWidget(space, 4, 2, 1, 5)
-        delete = QPushButton(delete_text)
-        delete.setObjectName("key_delete")
-        delete.setProperty("role", "secondary")
-        delete.setAccessibleName(delete_text)
-        delete.clicked.connect(lambda _=False: self.key_pressed.emit("\b"))
+        grid.addWidget(self._key(space_text, " ", "key_space"), 4, 2, 1, 5)
+        delete = self._key(delete_text, "\b", "key_delete")
         grid.addWidget(delete, 3, 7, 1, 3)

@@ -163,3 +163,14 @@ def test_bad_postcode_keeps_the_visitor_on_the_page(pack: ContentPack) -> None:
         session.enter_postcode("not a postcode")
     assert session.place == before
     assert session.place.screen is Screen.PAGE
+
+
+def test_each_intent_finds_its_service_or_action(pack: ContentPack, all_intents: list[str]) -> None:
+    for intent in all_intents:
+        if intent == "out_of_scope":
+            assert pack.service_for_intent(intent) is None
+            continue
+        service = pack.service_for_intent(intent)
+        assert service is not None or intent in pack.info.actions, intent
+        if service is not None:
+            assert intent in service.intents
