@@ -194,6 +194,9 @@ class KioskWindow(QMainWindow):
         layout.addWidget(name)
         if self.pack.info.demo:
             layout.addWidget(label(self.t("demo-tag"), "demo", wrap=False))
+        site = label(self.settings.site_name, "small", wrap=False)
+        site.setObjectName("site_name")
+        layout.addWidget(site)
         layout.addStretch(1)
         for lang in self.pack.languages:
             lang_button = button(
