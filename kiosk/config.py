@@ -40,6 +40,7 @@ class Settings(BaseModel):
     kiosk_id: str = Field(default="demo-01", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     content_dir: Path = DEFAULT_PACK
     i18n_dir: Path = DEFAULT_I18N
+    models_dir: Path = PROJECT_ROOT / "models"
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("civic-kiosk")))
     languages: tuple[str, ...] = ("en", "cy")
     default_language: str = "en"
@@ -66,7 +67,11 @@ class Settings(BaseModel):
         return self.data_dir / "last-good-pack"
 
 
-_ENV_KEYS = {"KIOSK_DATA_DIR": "data_dir", "KIOSK_CONTENT_DIR": "content_dir"}
+_ENV_KEYS = {
+    "KIOSK_DATA_DIR": "data_dir",
+    "KIOSK_CONTENT_DIR": "content_dir",
+    "KIOSK_MODELS_DIR": "models_dir",
+}
 
 
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -85,7 +90,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
         base = path.parent
-        for key in ("content_dir", "i18n_dir", "data_dir"):
+        for key in ("content_dir", "i18n_dir", "data_dir", "models_dir"):
             if isinstance(raw.get(key), str) and not Path(raw[key]).is_absolute():
                 raw[key] = str(base / raw[key])
     for var, key in _ENV_KEYS.items():
