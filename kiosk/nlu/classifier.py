@@ -33,12 +33,12 @@ URGENT_INTENTS = ("housing.homeless", "housing.repair")
 # A safety net under the model: words that must always reach the urgent path.
 _URGENT_PATTERNS = {
     "housing.homeless": re.compile(
-        r"nowhere to (sleep|stay|go)|sleeping rough|homeless|street tonight|kicked out|"
+        r"nowhere to (sleep|stay|live)|sleeping rough|homeless|on the streets? tonight|"
         r"digartref|unman i gysgu|nunlle i gysgu|cysgu (ar y stryd|allan)",
         re.IGNORECASE,
     ),
     "housing.repair": re.compile(
-        r"smell(s|ing)? (of )?gas|gas leak|arogl nwy|ogla nwy|gollwng nwy|"
+        r"smell(s|ing)? (of )?gas|gas smell|gas leak|arogl nwy|ogla nwy|gollwng nwy|"
         r"water (pouring|coming) through|flood(ed|ing)? (in )?(my|the) (flat|house|home|kitchen)",
         re.IGNORECASE,
     ),
@@ -101,9 +101,12 @@ def decide(
         )
     (first, p1), (second, p2) = ranked[0], ranked[1]
     if p1 - p2 < policy.clarify_margin and p2 >= policy.threshold / 2:
-        if first in URGENT_INTENTS or second in URGENT_INTENTS:
-            urgent = first if first in URGENT_INTENTS else second
-            return IntentResult(text, urgent, p1, alternatives, Decision.CONFIDENT)
+        # a close call involving an urgent journey goes straight to its triage,
+        # if the urgent reading is itself credible
+        if first in URGENT_INTENTS:
+            return IntentResult(text, first, p1, alternatives, Decision.CONFIDENT)
+        if second in URGENT_INTENTS and p2 >= policy.threshold:
+            return IntentResult(text, second, p2, alternatives, Decision.CONFIDENT)
         return IntentResult(text, first, p1, alternatives, Decision.CLARIFY)
     return IntentResult(text, first, p1, alternatives, Decision.CONFIDENT)
 
