@@ -15,6 +15,7 @@ attract-farewell = Diolch. Mae popeth a ddywedoch wrth y ciosg wedi cael ei ddil
 home-title = Gyda beth mae angen help arnoch chi?
 home-hint = Tapiwch bwnc. Gallwch fynd yn ôl neu ddechrau eto unrhyw bryd.
 home-how-to-use = Sut i ddefnyddio'r ciosg hwn
+home-hint-or-tap = Neu tapiwch bwnc. Gallwch fynd yn ôl neu ddechrau eto unrhyw bryd.
 category-hint = { $count ->
     [zero] Does dim gwasanaethau yma.
     [one] Mae { $count } gwasanaeth yma. Tapiwch ef i ddechrau.
@@ -23,6 +24,29 @@ category-hint = { $count ->
     [many] Mae { $count } gwasanaeth yma. Tapiwch yr un sydd ei angen arnoch.
    *[other] Mae { $count } gwasanaeth yma. Tapiwch yr un sydd ei angen arnoch.
 }
+
+## Blwch Gofyn: mae'r ymwelydd yn teipio beth sydd ei angen
+ask-box = Teipiwch yma, er enghraifft: chafodd fy min ddim ei gasglu
+ask-box-name = Gyda beth mae angen help arnoch chi? Teipiwch yma
+ask-box-button = Gofyn
+ask-unavailable = Does dim modd teipio cwestiwn ar y ciosg hwn ar hyn o bryd. Tapiwch bwnc yn lle hynny.
+ask-hint = Teipiwch ychydig eiriau gyda'r bysellau isod, yna tapiwch Gofyn.
+ask-privacy = Dydyn ni ddim yn cadw'r hyn rydych chi'n ei deipio.
+ask-entry-name = Yr hyn rydych chi wedi'i deipio
+ask-submit = Gofyn
+ask-thinking = Wrthi'n meddwl…
+ask-error-empty = Teipiwch gyda beth mae angen help arnoch chi yn gyntaf, gyda'r bysellau isod.
+keyboard-clear = Clirio
+keyboard-apostrophe = Collnod
+keyboard-hyphen = Cysylltnod
+clarify-title = Oeddech chi'n golygu…?
+clarify-hint = Tapiwch yr un sydd ei angen arnoch chi.
+clarify-other = Rhywbeth arall
+no-match-title = Mae'n ddrwg gen i, alla i ddim helpu gyda hynny yma
+no-match-body = Mae'r ciosg hwn yn helpu gyda gwasanaethau'r cyngor, fel biniau, y Dreth Gyngor, tai a pharcio. Gallwch edrych drwy'r holl wasanaethau, gofyn mewn geiriau gwahanol, neu siarad ag aelod o staff.
+no-match-browse = Pori drwy'r holl wasanaethau
+no-match-staff = Siarad ag aelod o staff
+no-match-retry = Gofyn eto
 
 ## Llywio, ar bob tudalen
 nav-back = Yn ôl
@@ -68,6 +92,7 @@ staff-out-of-hours = Os yw'r swyddfa ar gau a'i bod yn argyfwng, ffoniwch { $num
 staff-carry-on-button = Parhau
 alert-text = STAFF: mae ymwelydd wrth y ciosg hwn wedi gofyn am help.
 alert-dismiss = Staff: cau'r rhybudd
+alert-ask-unavailable = STAFF: mae'r blwch Gofyn wedi'i ddiffodd am fod y model bwriadau ar goll neu wedi'i ddifrodi. Gweler log y ciosg.
 
 ## Rhybudd segur
 idle-title = Oes angen mwy o amser arnoch chi?

@@ -15,10 +15,34 @@ attract-farewell = Thank you. Everything you told the kiosk has been deleted.
 home-title = What do you need help with?
 home-hint = Tap a topic. You can go back or start again at any time.
 home-how-to-use = How to use this kiosk
+home-hint-or-tap = Or tap a topic. You can go back or start again at any time.
 category-hint = { $count ->
     [one] There is { $count } service here. Tap it to start.
    *[other] There are { $count } services here. Tap the one you need.
 }
+
+## Ask box: the visitor types what they need
+ask-box = Type it here, for example: my bin was not emptied
+ask-box-name = What do you need help with? Type it here
+ask-box-button = Ask
+ask-unavailable = Typing a question is not available on this kiosk right now. Tap a topic instead.
+ask-hint = Type a few words with the keys below, then tap Ask.
+ask-privacy = What you type is not kept.
+ask-entry-name = What you have typed
+ask-submit = Ask
+ask-thinking = Thinking…
+ask-error-empty = Type what you need help with first, using the keys below.
+keyboard-clear = Clear
+keyboard-apostrophe = Apostrophe
+keyboard-hyphen = Hyphen
+clarify-title = Did you mean…?
+clarify-hint = Tap the one you need.
+clarify-other = Something else
+no-match-title = Sorry, I can't help with that here
+no-match-body = This kiosk helps with council services, like bins, Council Tax, housing and parking. You can look through all the services, ask in different words, or talk to a member of staff.
+no-match-browse = Browse all services
+no-match-staff = Talk to staff
+no-match-retry = Try asking again
 
 ## Navigation, on every page
 nav-back = Back
@@ -64,6 +88,7 @@ staff-out-of-hours = If the office is closed and it is an emergency, phone { $nu
 staff-carry-on-button = Carry on
 alert-text = STAFF: a visitor at this kiosk has asked for help.
 alert-dismiss = Staff: dismiss
+alert-ask-unavailable = STAFF: the Ask box is off because the intent model is missing or damaged. See the kiosk log.
 
 ## Idle warning
 idle-title = Do you need more time?

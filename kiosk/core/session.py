@@ -4,6 +4,10 @@ The session is pure data plus the rules for moving through the pack. The UI
 renders ``session.place`` and calls the methods below when the visitor taps;
 it never decides navigation itself. Language is a display choice only, so
 switching it never loses the visitor's place or answers.
+
+What a visitor types in the Ask box never reaches the session: only the
+classifier's decision does (:meth:`Session.apply_result`), and the session keeps
+just the intent ids it offers and a count of requests it could not place.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from kiosk.core.content import (
     Text,
 )
 from kiosk.core.postcode import normalise_postcode
+from kiosk.nlu.types import Decision, IntentResult
 
 P = TypeVar("P")
 
@@ -35,6 +40,12 @@ class Screen(StrEnum):
     PAGE = "page"
     STAFF_HELP = "staff_help"
     SATISFACTION = "satisfaction"
+    ASK = "ask"
+    """The Ask box: the visitor types what they need."""
+    CLARIFY = "clarify"
+    """Did you mean ... or ...? for two close intents (``Session.clarify``)."""
+    NO_MATCH = "no_match"
+    """Sorry, I can't help with that here: browse, staff, or ask again."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,10 @@ class Session:
     """Page id -> option value or normalised postcode, for the current service."""
     staff_alert: bool = False
     services_reached: list[str] = field(default_factory=list)
+    clarify: tuple[str, str] | None = None
+    """The two intent ids a CLARIFY screen offers (never the visitor's words)."""
+    not_understood: int = 0
+    """How many Ask requests this visit were out of scope: a count, nothing more."""
 
     # --- where we are ---------------------------------------------------
 
@@ -123,6 +138,49 @@ class Session:
         else:
             self._push(Place(Screen.CATEGORY, tile=tile.id))
         return None
+
+    def open_ask(self) -> None:
+        """Open the Ask box ("What do you need help with?")."""
+        if self.place.screen is not Screen.ASK:
+            self._push(Place(Screen.ASK))
+
+    def ask_again(self) -> None:
+        """Back to the Ask box from a clarification or "can't help" screen."""
+        for index in range(len(self.stack) - 1, 0, -1):
+            if self.stack[index].screen is Screen.ASK:
+                del self.stack[index + 1 :]
+                return
+        self._push(Place(Screen.ASK))
+
+    def apply_result(self, result: IntentResult) -> str | None:
+        """Go where the classifier's decision says. Returns an action name for the UI to run.
+
+        CONFIDENT opens the intent's service (or returns its built-in action:
+        ``staff`` also raises the staff alert); CLARIFY offers the two best
+        intents; OUT_OF_SCOPE, or an intent nothing handles, says the kiosk
+        cannot help with that here. ``result.text`` is deliberately not kept.
+        """
+        if result.decision is Decision.CLARIFY:
+            # the two the classifier found close; a third would not be "close"
+            close = [a.intent for a in result.alternatives[:2] if self._handles(a.intent)]
+            if len(close) == 2:
+                self.clarify = (close[0], close[1])
+                self._push(Place(Screen.CLARIFY))
+                return None
+            if close:  # only one of the two is something we can do: just do it
+                return self._open_intent(close[0])
+        elif result.decision is Decision.CONFIDENT and self._handles(result.intent):
+            return self._open_intent(result.intent)
+        self._no_match()
+        return None
+
+    def choose_intent(self, intent: str) -> str | None:
+        """The visitor picked one of the two intents on the clarification screen."""
+        if self.place.screen is not Screen.CLARIFY or self.clarify is None:
+            raise NotAllowedHere(f"no clarification is on screen, the visitor is on {self.place}")
+        if intent not in self.clarify:
+            raise ValueError(f"'{intent}' was not offered on the clarification screen")
+        return self._open_intent(intent)
 
     def open_service(self, service_id: str) -> None:
         service = self.pack.services[service_id]
@@ -173,6 +231,7 @@ class Session:
     def start_again(self) -> None:
         """Back to the home screen; the journey's answers are forgotten."""
         self.answers = {}
+        self.clarify = None
         self.stack = [ATTRACT, HOME]
 
     def ask_for_staff(self) -> None:
@@ -198,6 +257,8 @@ class Session:
         self.stack = [ATTRACT]
         self.answers = {}
         self.services_reached = []
+        self.clarify = None
+        self.not_understood = 0
         self.language = "en"
 
     # --- what pages show -------------------------------------------------
@@ -243,6 +304,23 @@ class Session:
         return None
 
     # --- internals -------------------------------------------------------
+
+    def _handles(self, intent: str) -> bool:
+        return self.pack.service_for_intent(intent) is not None or intent in self.pack.info.actions
+
+    def _open_intent(self, intent: str) -> str | None:
+        service = self.pack.service_for_intent(intent)
+        if service is not None:
+            self.open_service(service.id)
+            return None
+        action = self.pack.info.actions[intent]
+        if action == "staff":
+            self.ask_for_staff()
+        return action
+
+    def _no_match(self) -> None:
+        self.not_understood += 1
+        self._push(Place(Screen.NO_MATCH))
 
     def _push(self, place: Place) -> None:
         self.stack.append(place)

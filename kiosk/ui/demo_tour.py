@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from kiosk.core.session import Screen
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.widgets import KEY_NAMES
 
 
 def tap(window: KioskWindow, name: str) -> None:
@@ -22,6 +24,25 @@ def type_on_keyboard(window: KioskWindow, text: str) -> None:
         tap(window, "key_space" if char == " " else f"key_{char.upper()}")
 
 
+def type_question(window: KioskWindow, text: str) -> None:
+    """Type on the Ask screen's text keyboard."""
+    for char in text:
+        tap(window, f"tkey_{KEY_NAMES.get(char, char)}")
+
+
+def ask(window: KioskWindow, text: str) -> None:
+    """From the home screen: open the Ask box, type, tap Ask and wait for the answer."""
+    tap(window, "ask_box")
+    type_question(window, text)
+    tap(window, "ask_submit")
+    for _ in range(400):  # the classifier answers in a worker thread
+        if window.session.place.screen is not Screen.ASK:
+            return
+        window.workers.waitForDone(25)
+        QApplication.processEvents()
+    raise RuntimeError("the Ask box did not answer within 10 seconds")
+
+
 def tour(
     window: KioskWindow, advance: Callable[[float], None], shot: Callable[[str], None]
 ) -> None:
@@ -29,6 +50,17 @@ def tour(
     shot("attract")
     tap(window, "start")
     shot("home")
+    if window.classifier is not None:  # the intent model is built: show the Ask box
+        tap(window, "ask_box")
+        type_question(window, "my bin wasn't emptied")
+        shot("ask-typing")
+        tap(window, "back")
+        ask(window, "my bin wasn't emptied")
+        shot("ask-result-missed-bin")
+        tap(window, "start_again")
+        ask(window, "i want to renew my passport")
+        shot("ask-no-match")
+        tap(window, "no_match_browse")
     tap(window, "tile_bins")
     shot("category-bins")
     tap(window, "service_bins.collection_day")
@@ -71,6 +103,11 @@ def tour(
 
     tap(window, "start_cy")
     shot("home-welsh")
+    if window.classifier is not None:
+        ask(window, "treth gyngor")
+        if window.session.place.screen is Screen.CLARIFY:  # the model's call, not ours
+            shot("ask-clarify-welsh")
+        tap(window, "start_again")
     tap(window, "tile_housing")
     tap(window, "service_housing.homeless")
     shot("question-urgent-welsh")

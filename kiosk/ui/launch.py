@@ -19,6 +19,7 @@ from kiosk.app import load_content, remove_old_printouts
 from kiosk.config import Settings
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.i18n import Catalogue
+from kiosk.nlu.types import IntentClassifier
 from kiosk.ui.early import BENCH_ENV, EarlyStart, bench_mark, save_snapshot, show_full_screen
 from kiosk.ui.main_window import KioskWindow
 
@@ -37,8 +38,38 @@ def make_window(settings: Settings, clock: Clock | None = None) -> tuple[QApplic
             f"kiosk: {content.refused}\nkiosk: showing the last good pack instead.", file=sys.stderr
         )
     catalogue = Catalogue(settings.i18n_dir, list(content.pack.languages))
-    window = KioskWindow(settings, content.pack, catalogue, clock or SystemClock())
+    classifier, classifier_error = load_classifier(settings)
+    window = KioskWindow(
+        settings,
+        content.pack,
+        catalogue,
+        clock or SystemClock(),
+        classifier=classifier,
+        classifier_error=classifier_error,
+    )
     return app, window
+
+
+def load_classifier(settings: Settings) -> tuple[IntentClassifier | None, str | None]:
+    """The Ask box's intent classifier, or None and a message naming the file and the fix.
+
+    Imported here, not at the top: numpy and onnxruntime are not needed to
+    paint the attract screen, and that must stay fast.
+    """
+    folder = settings.models_dir / "nlu"
+    try:
+        from kiosk.nlu.classifier import ModelError, OnnxIntentClassifier
+    except ImportError as exc:  # a broken install must not stop the touch kiosk
+        problem = f"the intent model in {folder} cannot be used ({exc}); reinstall the kiosk"
+    else:
+        try:
+            return OnnxIntentClassifier(folder), None
+        except ModelError as exc:
+            problem = str(exc)
+    message = f"the Ask box is off (the kiosk works by touch only): {problem}"
+    print(f"kiosk: {message}", file=sys.stderr)
+    log.error("%s", message)
+    return None, problem
 
 
 def run_kiosk(

@@ -2,6 +2,8 @@
 
 The window owns no navigation rules: it forwards each tap to the core
 :class:`~kiosk.core.session.Session` and redraws the screen for the new place.
+The Ask box's classifier runs in a worker thread; its answer comes back by
+signal and is ignored if the visitor has moved on meanwhile.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Slot
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,10 +37,12 @@ from kiosk.core.i18n import Catalogue
 from kiosk.core.idle import IdlePolicy, IdleState
 from kiosk.core.postcode import PostcodeError
 from kiosk.core.session import Screen, Session
+from kiosk.nlu.types import IntentClassifier, IntentResult
 from kiosk.ui import screens
 from kiosk.ui.attract import AttractCard
 from kiosk.ui.theme import PALETTE, style_sheet
 from kiosk.ui.widgets import button, label
+from kiosk.ui.workers import ClassifyJob
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,11 @@ TOUCH_EVENTS = {
 
 
 class KioskWindow(QMainWindow):
-    """One kiosk screen. Build with the pack, strings, settings and a clock."""
+    """One kiosk screen. Build with the pack, strings, settings and a clock.
+
+    ``classifier`` powers the Ask box; without one the box is shown disabled.
+    ``classifier_error`` says a model failed to load: staff are alerted once.
+    """
 
     def __init__(
         self,
@@ -61,6 +69,8 @@ class KioskWindow(QMainWindow):
         clock: Clock,
         *,
         tick_ms: int = 250,
+        classifier: IntentClassifier | None = None,
+        classifier_error: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -68,6 +78,16 @@ class KioskWindow(QMainWindow):
         self.catalogue = catalogue
         self.clock = clock
         self.session = Session(pack, language=settings.default_language)
+        self.classifier = classifier
+        self.classifier_error = classifier_error
+        self.workers = QThreadPool(self)
+        self.workers.setMaxThreadCount(1)
+        self._ask_ticket = 0
+        self._ask_jobs: list[ClassifyJob] = []
+        self.alert_key = "alert-text"
+        """Which staff alert text to show: a visitor asked for help, or the Ask box broke."""
+        if classifier is None and classifier_error is not None:
+            self._alert_ask_unavailable()
         self.idle = IdlePolicy(clock, settings.idle_after_s, settings.idle_countdown_s)
         self.farewell = False
         self.print_status: QLabel | None = None
@@ -146,7 +166,11 @@ class KioskWindow(QMainWindow):
             Screen.PAGE: lambda: screens.journey_page(self),
             Screen.STAFF_HELP: lambda: screens.staff_help(self),
             Screen.SATISFACTION: lambda: screens.satisfaction(self),
+            Screen.ASK: lambda: screens.ask(self),
+            Screen.CLARIFY: lambda: screens.clarify(self),
+            Screen.NO_MATCH: lambda: screens.no_match(self),
         }
+        self._ask_ticket += 1  # an answer still on its way is for a screen that is gone
         page = builders[place.screen]()
         page.setObjectName(f"screen_{place.screen.value}")
         old = self.stack.currentWidget()
@@ -214,7 +238,7 @@ class KioskWindow(QMainWindow):
         layout = self._replace_layout(self.alert_bar)
         if not self.session.staff_alert:
             return
-        layout.addWidget(label(self.t("alert-text")), 1)
+        layout.addWidget(label(self.t(self.alert_key)), 1)
         layout.addWidget(
             button(
                 self.t("alert-dismiss"), self.dismiss_alert, role="secondary", name="dismiss_alert"
@@ -286,16 +310,89 @@ class KioskWindow(QMainWindow):
         self.render()
 
     def open_tile(self, tile_id: str) -> None:
-        action = self.session.open_tile(tile_id)
+        self._run_action(self.session.open_tile(tile_id))
+
+    def _run_action(self, action: str | None) -> None:
+        """Carry out a built-in action the session handed back (tile, Ask or clarify), redraw."""
         if action == "language":
             others = [lang for lang in self.pack.languages if lang != self.session.language]
             if others:
                 self.session.set_language(others[0])
         elif action == "restart":
             self.session.start_again()
-        elif action == "help" and "kiosk.help" in self.pack.services:
-            self.session.open_service("kiosk.help")
+        elif action in ("help", "hours") and f"kiosk.{action}" in self.pack.services:
+            self.session.open_service(f"kiosk.{action}")
+        elif action == "staff":
+            self.alert_key = "alert-text"
+            log.info("staff alert raised")  # no visitor data: only that help was asked for
+        self._after_move()
+
+    # --- the Ask box ------------------------------------------------------------------
+
+    def open_ask(self) -> None:
+        if self.classifier is not None:
+            self.session.open_ask()
+            self.render()
+
+    def ask(self, text: str) -> None:
+        """Classify what the visitor typed in a worker; :meth:`_ask_answered` takes it on."""
+        if self.classifier is None:
+            return
+        self._ask_ticket += 1
+        job = ClassifyJob(self.classifier, text, self.session.language, self._ask_ticket)
+        job.setAutoDelete(False)  # Python keeps it until it is done (see _ask_jobs)
+        job.signals.answered.connect(self._ask_answered)
+        job.signals.failed.connect(self._ask_failed)
+        self._ask_jobs = [j for j in self._ask_jobs if not j.done]
+        self._ask_jobs.append(job)
+        self.workers.start(job)
+
+    @Slot(int, object)
+    def _ask_answered(self, ticket: int, result: object) -> None:
+        if ticket != self._ask_ticket or self.session.place.screen is not Screen.ASK:
+            return
+        assert isinstance(result, IntentResult)
+        self._run_action(self.session.apply_result(result))
+
+    @Slot(int, str)
+    def _ask_failed(self, ticket: int, error: str) -> None:
+        """The classifier broke mid-visit: turn the Ask box off, tell staff, go back home."""
+        log.error("the intent classifier failed (%s); the Ask box is now off", error)
+        self.classifier = None
+        self.classifier_error = f"the intent classifier failed ({error})"
+        self._alert_ask_unavailable()
+        if ticket == self._ask_ticket and self.session.place.screen is Screen.ASK:
+            self.session.back()
         self.render()
+
+    def _alert_ask_unavailable(self) -> None:
+        self.session.staff_alert = True
+        self.alert_key = "alert-ask-unavailable"
+        log.warning("staff alert raised: the Ask box is unavailable")
+
+    def choose_intent(self, intent: str) -> None:
+        self._run_action(self.session.choose_intent(intent))
+
+    def ask_again(self) -> None:
+        if self.classifier is not None:
+            self.session.ask_again()
+        else:  # the classifier broke meanwhile: browsing is what is left
+            self.session.start_again()
+        self.render()
+
+    def intent_title(self, intent: str) -> tuple[str, str]:
+        """What a clarification button says for an intent: a service's title and summary."""
+        service = self.pack.service_for_intent(intent)
+        if service is not None:
+            return self.pick(service.title), self.pick(service.summary)
+        action = self.pack.info.actions.get(intent)
+        if action == "language":
+            other = next(
+                (lang for lang in self.pack.languages if lang != self.session.language), "en"
+            )
+            return self.catalogue.text(other, "language-switch"), ""
+        keys = {"staff": "no-match-staff", "restart": "nav-start-again", "help": "home-how-to-use"}
+        return (self.t(keys[action]) if action in keys else intent), ""
 
     def open_service(self, service_id: str) -> None:
         self.session.open_service(service_id)
@@ -339,11 +436,13 @@ class KioskWindow(QMainWindow):
 
     def ask_for_staff(self) -> None:
         self.session.ask_for_staff()
+        self.alert_key = "alert-text"
         log.info("staff alert raised")  # no visitor data: only that help was asked for
         self.render()
 
     def dismiss_alert(self) -> None:
         self.session.dismiss_staff_alert()
+        self.alert_key = "alert-text"
         self._render_alert()
 
     def finish(self) -> None:
@@ -373,6 +472,7 @@ class KioskWindow(QMainWindow):
         page = self.session.page
         if isinstance(page, OutcomePage) and page.alert_staff:
             self.session.staff_alert = True
+            self.alert_key = "alert-text"
             log.info("staff alert raised by an urgent outcome")
         self.render()
 
@@ -533,6 +633,10 @@ class KioskWindow(QMainWindow):
     def _more_time(self) -> None:
         self.idle.touched()
         self.overlay.hide()
+
+    def closeEvent(self, event: object) -> None:
+        self.workers.waitForDone(2000)  # a classification in flight finishes before we go
+        super().closeEvent(event)  # type: ignore[arg-type]
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]

@@ -26,8 +26,10 @@ from kiosk.core.content import CheckPage, ChoicePage, OutcomePage, PostcodePage
 from kiosk.ui.attract import build_attract
 from kiosk.ui.theme import PALETTE
 from kiosk.ui.widgets import (
+    AskBox,
     Keyboard,
     QrCode,
+    TextKeyboard,
     button,
     face_pixmap,
     label,
@@ -52,9 +54,18 @@ def attract(ui: KioskWindow) -> QWidget:
 
 
 def home(ui: KioskWindow) -> QWidget:
-    widget, layout = _column()
+    widget, layout = _column(16)
     layout.addWidget(label(ui.t("home-title"), "h1"))
-    layout.addWidget(label(ui.t("home-hint"), "hint"))
+    available = ui.classifier is not None
+    # without a classifier the box stays in place, greyed, and says why inside itself
+    prompt = ui.t("ask-box" if available else "ask-unavailable")
+    ask_box = AskBox(prompt, ui.t("ask-box-button"), ui.t("ask-box-name"))
+    ask_box.setObjectName("ask_box")
+    ask_box.setEnabled(available)
+    ask_box.clicked.connect(lambda _checked=False: ui.open_ask())
+    layout.addWidget(ask_box)
+    if available:
+        layout.addWidget(label(ui.t("home-hint-or-tap"), "hint"))
     grid = QGridLayout()
     grid.setSpacing(16)
     columns = 4
@@ -288,6 +299,133 @@ def _bin_collections(ui: KioskWindow) -> QWidget:
     box = panel(*rows)
     box.setObjectName("bin_collections")
     return box
+
+
+ASK_MAX_CHARS = 120
+"""Enough for a sentence or two; a request needs only a few words."""
+
+
+def ask(ui: KioskWindow) -> QWidget:
+    """The Ask box: type what you need on large keys, then Ask (classified off the UI thread)."""
+    widget, layout = _column(16)
+    layout.addWidget(label(ui.t("home-title"), "h1"))
+    layout.addWidget(label(f"{ui.t('ask-hint')} {ui.t('ask-privacy')}", "hint"))
+    error = label("", "error")
+    error.setObjectName("ask_error")
+    error.hide()
+    layout.addWidget(error)
+    entry = QLineEdit()
+    entry.setObjectName("ask_entry")
+    entry.setAccessibleName(ui.t("ask-entry-name"))
+    entry.setReadOnly(True)  # typed on the keys below: a tap must not raise a system keyboard
+    entry.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    entry.setMaxLength(ASK_MAX_CHARS)
+    entry.setStyleSheet("font-size: 36px; min-height: 72px;")
+    entry_row = QHBoxLayout()
+    entry_row.setSpacing(16)
+    entry_row.addWidget(entry, 1)
+    submit = button(ui.t("ask-submit"), lambda: send(), name="ask_submit")
+    submit.setStyleSheet("min-width: 160px; min-height: 64px;")
+    entry_row.addWidget(submit)
+    # shown in the Ask button's place while the classifier works
+    thinking = label(ui.t("ask-thinking"), "h2", wrap=False)
+    thinking.setObjectName("ask_thinking")
+    entry_row.addWidget(thinking)
+    layout.addLayout(entry_row)
+    keyboard = TextKeyboard(
+        ui.session.language,
+        space_text=ui.t("keyboard-space"),
+        delete_text=ui.t("keyboard-delete"),
+        clear_text=ui.t("keyboard-clear"),
+        punctuation_names={"'": ui.t("keyboard-apostrophe"), "-": ui.t("keyboard-hyphen")},
+    )
+    layout.addWidget(keyboard)
+    layout.addStretch(1)
+
+    def set_busy(busy: bool) -> None:
+        thinking.setVisible(busy)
+        submit.setVisible(not busy)
+        submit.setEnabled(not busy)
+        for key in keyboard.keys:
+            key.setEnabled(not busy)
+
+    def edited(text: str) -> None:
+        entry.setText(text)
+        error.hide()
+
+    keyboard.typed.connect(lambda char: edited(entry.text() + char))
+    keyboard.deleted.connect(lambda: edited(entry.text()[:-1]))
+    keyboard.cleared.connect(lambda: edited(""))
+
+    def send() -> None:
+        if not entry.text().strip():
+            message = ui.t("ask-error-empty")
+            error.setText(message)
+            error.setAccessibleName(message)
+            error.show()
+            ui.announce(message)
+            return
+        set_busy(True)
+        ui.announce(ui.t("ask-thinking"))
+        ui.ask(entry.text())
+
+    set_busy(False)
+    return widget
+
+
+def clarify(ui: KioskWindow) -> QWidget:
+    """Did you mean...? The two close intents as large buttons, and Something else."""
+    widget, layout = _column(24)
+    layout.addWidget(label(ui.t("clarify-title"), "h1"))
+    layout.addWidget(label(ui.t("clarify-hint"), "hint"))
+    for index, intent in enumerate(ui.session.clarify or ()):
+        title, summary = ui.intent_title(intent)
+        choice = wrap_button(
+            title,
+            lambda intent=intent: ui.choose_intent(intent),
+            hint=summary,
+            name=f"clarify_{index}",
+        )
+        choice.setMinimumHeight(120)
+        layout.addWidget(choice)
+    layout.addSpacing(16)
+    layout.addWidget(
+        button(ui.t("clarify-other"), ui.start_again, role="secondary", name="clarify_other"),
+        0,
+        Qt.AlignmentFlag.AlignLeft,
+    )
+    layout.addStretch(1)
+    return widget
+
+
+def no_match(ui: KioskWindow) -> QWidget:
+    """Sorry, I can't help with that here: browse, talk to staff, or ask again."""
+    widget, layout = _column(24)
+    layout.addWidget(label(ui.t("no-match-title"), "h1"))
+    body = label(ui.t("no-match-body"))
+    body.setMaximumWidth(1200)  # GOV.UK keeps reading lines to about two thirds of the page
+    layout.addWidget(body)
+    row = QHBoxLayout()
+    row.setSpacing(24)
+    # one primary action per page (GOV.UK); staff is also in the footer on every page
+    row.addWidget(button(ui.t("no-match-browse"), ui.start_again, name="no_match_browse"))
+    row.addWidget(
+        button(ui.t("no-match-retry"), ui.ask_again, role="secondary", name="no_match_retry")
+    )
+    row.addWidget(
+        button(
+            ui.t("no-match-staff"),
+            ui.ask_for_staff,
+            role="secondary",
+            name="no_match_staff",
+            icon="staff",
+            icon_colour=PALETTE.secondary_button_text,
+        )
+    )
+    row.addStretch(1)
+    layout.addLayout(row)
+    layout.addStretch(1)
+    return widget
 
 
 def staff_help(ui: KioskWindow) -> QWidget:

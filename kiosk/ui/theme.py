@@ -34,6 +34,8 @@ class Palette:
     demo_tag_text: str = "#0b0c0c"
     alert: str = "#ffdd00"
     alert_text: str = "#0b0c0c"
+    disabled: str = "#b1b4b6"
+    disabled_text: str = "#0b0c0c"
 
 
 PALETTE = Palette()
@@ -42,8 +44,10 @@ PALETTE = Palette()
 BODY_PX = 26
 SMALL_PX = 22  # the smallest text anywhere; the target is at least 20 px at 1080p
 BUTTON_PX = 28
+KEY_PX = 34  # on-screen keyboard letters
 H1_PX = 44
 H2_PX = 32
+ASK_BOX_PX = 88  # the home screen's Ask box, borders included
 TOUCH_MIN_PX = 64  # comfortably above the 48 px minimum touch target
 
 TEXT_PAIRS: list[tuple[str, str, str]] = [
@@ -61,6 +65,7 @@ TEXT_PAIRS: list[tuple[str, str, str]] = [
     ("error message", PALETTE.error_text, PALETTE.background),
     ("demo tag", PALETTE.demo_tag_text, PALETTE.demo_tag),
     ("staff alert", PALETTE.alert_text, PALETTE.alert),
+    ("disabled button", PALETTE.disabled_text, PALETTE.disabled),
 ]
 
 
@@ -131,6 +136,24 @@ def style_sheet(p: Palette = PALETTE) -> str:
         font-size: {BUTTON_PX - 4}px;
     }}
     QPushButton[role="lang"][current="true"] {{ background: {p.header_text}; color: {p.header}; }}
+    QPushButton[role="key"] {{
+        background: {p.secondary_button}; color: {p.secondary_button_text};
+        font-size: {KEY_PX}px; padding: 4px 20px; border: 2px solid #929191;
+        border-bottom: 4px solid #929191;
+    }}
+    QPushButton[role="askbox"] {{
+        background: {p.background}; border: 4px solid {p.border}; border-radius: 0;
+        padding: 0; min-height: {ASK_BOX_PX - 8}px;
+    }}
+    QPushButton[role="askbox"]:disabled {{ background: {p.panel}; border-color: {p.disabled}; }}
+    QLabel#askPrompt {{ color: {p.secondary_text}; font-size: {BODY_PX + 4}px; }}
+    QFrame#askSearch {{ background: {p.button}; }}
+    QFrame#askSearch:disabled {{ background: {p.disabled}; }}
+    QLabel#askSearchText {{ color: {p.button_text}; font-size: {BUTTON_PX + 2}px;
+        font-weight: bold; }}
+    QLabel#askSearchText:disabled {{ color: {p.disabled_text}; }}
+    QPushButton:disabled {{ background: {p.disabled}; color: {p.disabled_text};
+        border-bottom: 4px solid #929191; }}
     QPushButton:focus {{ background: {p.focus}; color: {p.focus_text};
         border-bottom: 4px solid {p.text}; outline: none; }}
     QLineEdit {{ min-height: {TOUCH_MIN_PX}px; font-size: {H2_PX}px;

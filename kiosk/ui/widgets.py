@@ -1,11 +1,12 @@
-"""Small reusable widgets: buttons, labels, icons, QR code, faces, on-screen keyboard."""
+"""Small reusable widgets: buttons, labels, icons, QR code, faces, on-screen keyboards, Ask box."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
+from types import MappingProxyType
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -266,3 +267,147 @@ class Keyboard(QWidget):
         grid.addWidget(self._key(space_text, " ", "key_space"), 4, 2, 1, 5)
         delete = self._key(delete_text, "\b", "key_delete")
         grid.addWidget(delete, 3, 7, 1, 3)
+
+
+EXTRA_KEY_ROWS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    # to bach (circumflex, by far the most used in Welsh) and didolnod first
+    {"cy": ("âêîôûŵŷäëïöü", "áéíóúàèìòù")}
+)
+"""Letters a language adds to the English keys."""
+KEY_NAMES: Mapping[str, str] = MappingProxyType({"'": "apostrophe", "-": "hyphen", " ": "space"})
+
+
+class TextKeyboard(QWidget):
+    """Large on-screen keys for typing a question, in the current language's alphabet.
+
+    Lower-case letters, an apostrophe and a hyphen (common in Welsh: "i'w",
+    "budd-daliadau"), space, delete and clear; Welsh adds the accented vowels.
+    Keys are named ``tkey_a``, ``tkey_ŵ``, ``tkey_apostrophe``, ``tkey_space``...
+    """
+
+    typed = Signal(str)
+    deleted = Signal()
+    cleared = Signal()
+
+    LETTER_ROWS = ("qwertyuiop", "asdfghjkl'", "zxcvbnm-")
+    KEY_SIZE = QSize(104, 80)
+
+    def __init__(
+        self,
+        lang: str,
+        *,
+        space_text: str,
+        delete_text: str,
+        clear_text: str,
+        punctuation_names: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        spoken = punctuation_names or {}
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        self.keys: list[QPushButton] = []
+        for chars in self.LETTER_ROWS + EXTRA_KEY_ROWS.get(lang, ()):
+            row = QHBoxLayout()
+            row.setSpacing(8)
+            row.addStretch(1)
+            for char in chars:
+                name = KEY_NAMES.get(char, char)
+                key = self._key(char, name, lambda c=char: self.typed.emit(c))
+                key.setFixedSize(self.KEY_SIZE)
+                if char in spoken:
+                    key.setAccessibleName(spoken[char])
+                row.addWidget(key)
+            row.addStretch(1)
+            column.addLayout(row)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(8)
+        bottom.addStretch(1)
+        for text, name, on_click, keys_wide in (
+            (space_text, "space", lambda: self.typed.emit(" "), 5),
+            (delete_text, "delete", self.deleted.emit, 2),
+            (clear_text, "clear", self.cleared.emit, 2),
+        ):
+            key = self._key(text, name, on_click)
+            key.setFixedHeight(self.KEY_SIZE.height())
+            # the theme's min-width would win over setMinimumWidth(), so say it in its terms
+            width = keys_wide * self.KEY_SIZE.width() + (keys_wide - 1) * 8 - 44
+            key.setStyleSheet(f"min-width: {width}px;")
+            bottom.addWidget(key)
+        bottom.addStretch(1)
+        column.addLayout(bottom)
+
+    def _key(self, text: str, name: str, on_click: Callable[[], None]) -> QPushButton:
+        key = button(text, on_click, role="key", name=f"tkey_{name}")
+        self.keys.append(key)
+        return key
+
+
+def search_pixmap(colour: str, size: int = 48) -> QPixmap:
+    """A magnifying glass (the GOV.UK search button's symbol)."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(colour), size / 9)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    radius = size * 0.27
+    centre = QPointF(size * 0.42, size * 0.42)
+    painter.drawEllipse(centre, radius, radius)
+    painter.drawLine(QPointF(size * 0.62, size * 0.62), QPointF(size * 0.86, size * 0.86))
+    painter.end()
+    return pixmap
+
+
+class AskBox(QPushButton):
+    """The home screen's Ask box: one large button drawn like a GOV.UK search field.
+
+    A white field with a thick border and the prompt inside, and the green
+    search button on its right. Disabled, it turns grey (the screen explains why).
+    Its height comes from the theme (``QPushButton[role="askbox"]``).
+    """
+
+    def __init__(self, prompt: str, button_text: str, accessible_name: str) -> None:
+        super().__init__()
+        self.setProperty("role", "askbox")
+        self.setAccessibleName(accessible_name)
+        self.setAccessibleDescription(prompt)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(28, 0, 0, 0)
+        row.setSpacing(24)
+        self.prompt = QLabel(prompt)
+        self.prompt.setObjectName("askPrompt")
+        self.prompt.setWordWrap(True)
+        self.prompt.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(self.prompt, 1)
+        self.search = QFrame()
+        self.search.setObjectName("askSearch")
+        inner = QHBoxLayout(self.search)
+        inner.setContentsMargins(28, 0, 32, 0)
+        inner.setSpacing(12)
+        self.icon = QLabel()
+        self.button_label = QLabel(button_text)
+        self.button_label.setObjectName("askSearchText")
+        self.button_label.setTextFormat(Qt.TextFormat.PlainText)
+        inner.addWidget(self.icon)
+        inner.addWidget(self.button_label)
+        row.addWidget(self.search)
+        for part in (self.prompt, self.search, self.icon, self.button_label):
+            part.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._paint_icon()
+
+    def _paint_icon(self) -> None:
+        colour = PALETTE.button_text if self.isEnabled() else PALETTE.secondary_text
+        self.icon.setPixmap(search_pixmap(colour))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange:
+            self._paint_icon()
+
+    def sizeHint(self) -> QSize:
+        return self.layout().sizeHint().expandedTo(self.minimumSize())

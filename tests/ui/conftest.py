@@ -10,14 +10,41 @@ from kiosk.config import Settings
 from kiosk.core.clock import FakeClock
 from kiosk.core.content import ContentPack
 from kiosk.core.i18n import Catalogue
+from kiosk.nlu.types import IntentClassifier
 from kiosk.ui.main_window import KioskWindow
 
 
 @pytest.fixture
+def kiosk_classifier() -> IntentClassifier | None:
+    """The Ask box's classifier for the `window` fixture: none (box disabled) unless overridden."""
+    return None
+
+
+@pytest.fixture
+def kiosk_classifier_error() -> str | None:
+    """Set (in a test module) to build the window as if the model had failed to load."""
+    return None
+
+
+@pytest.fixture
 def window(
-    qtbot, settings: Settings, pack: ContentPack, catalogue: Catalogue, clock: FakeClock
+    qtbot,
+    settings: Settings,
+    pack: ContentPack,
+    catalogue: Catalogue,
+    clock: FakeClock,
+    kiosk_classifier: IntentClassifier | None,
+    kiosk_classifier_error: str | None,
 ) -> Iterator[KioskWindow]:
-    win = KioskWindow(settings, pack, catalogue, clock, tick_ms=3_600_000)
+    win = KioskWindow(
+        settings,
+        pack,
+        catalogue,
+        clock,
+        tick_ms=3_600_000,
+        classifier=kiosk_classifier,
+        classifier_error=kiosk_classifier_error,
+    )
     qtbot.addWidget(win)
     win.resize(1920, 1080)
     win.show()
@@ -41,5 +68,17 @@ def type_keys(tap: Callable[[str], None]) -> Callable[[str], None]:
     def typing(text: str) -> None:
         for char in text:
             tap("key_space" if char == " " else f"key_{char.upper()}")
+
+    return typing
+
+
+@pytest.fixture
+def type_text(tap: Callable[[str], None]) -> Callable[[str], None]:
+    """Type on the Ask screen's text keyboard, one key press per character."""
+    from kiosk.ui.widgets import KEY_NAMES
+
+    def typing(text: str) -> None:
+        for char in text:
+            tap(f"tkey_{KEY_NAMES.get(char, char)}")
 
     return typing

@@ -11,10 +11,18 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.core.clock import FakeClock
+from kiosk.core.session import Screen
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.theme import PALETTE, TEXT_PAIRS, contrast_ratio
+from tests.ui.fake_classifier import FakeClassifier
 
 Tap = Callable[[str], None]
+
+
+@pytest.fixture
+def kiosk_classifier() -> FakeClassifier:
+    """The Ask box's screens are visited too (a fake: these tests are about the screens)."""
+    return FakeClassifier()
 
 
 @pytest.mark.parametrize(("name", "fg", "bg"), TEXT_PAIRS)
@@ -32,6 +40,27 @@ def visit_every_screen_type(window: KioskWindow, tap: Tap, clock: FakeClock):  #
     yield "attract"
     tap("start")
     yield "home"
+    tap("ask_box")
+    yield "ask"
+    fake = window.classifier
+    assert isinstance(fake, FakeClassifier)
+    for char in "bins":
+        tap(f"tkey_{char}")
+    fake.go.clear()
+    tap("ask_submit")
+    yield "ask (thinking)"
+    fake.go.set()
+    wait_for_answer(window)
+    assert window.session.place.screen is Screen.CLARIFY
+    yield "clarify"
+    tap("back")
+    tap("tkey_clear")
+    tap("tkey_x")
+    tap("ask_submit")
+    wait_for_answer(window)
+    assert window.session.place.screen is Screen.NO_MATCH
+    yield "no match"
+    tap("no_match_browse")
     tap("tile_bins")
     yield "category"
     tap("service_bins.missed")
@@ -57,6 +86,43 @@ def visit_every_screen_type(window: KioskWindow, tap: Tap, clock: FakeClock):  #
     yield "satisfaction"
 
 
+def wait_for_answer(window: KioskWindow) -> None:
+    """Let the Ask worker finish and its queued answer arrive, as the event loop would."""
+    for _ in range(200):
+        if window.session.place.screen is not Screen.ASK:
+            return
+        window.workers.waitForDone(50)
+        QApplication.processEvents()
+    raise AssertionError("the Ask box never answered")
+
+
+def check_screen(window: KioskWindow, screen: str) -> None:
+    """Every visible control is big enough and named; all text is large and not cut off."""
+    QApplication.processEvents()  # let pending layout requests run, as the event loop would
+    buttons = [b for b in window.findChildren(QPushButton) if b.isVisible()]
+    assert buttons, screen
+    for b in buttons:
+        where = f"{screen}: button {b.objectName() or b.text()!r}"
+        assert b.width() >= 48 and b.height() >= 48, f"{where} is {b.width()}x{b.height()}"
+        assert b.accessibleName().strip(), f"{where} has no accessible name"
+        if b.text():  # plain buttons cannot wrap: the text must fit on one line
+            icon = 0 if b.icon().isNull() else b.iconSize().width() + 8
+            padding = 2 * (4 if b.property("role") == "link" else 20)  # from the theme
+            needed = b.fontMetrics().horizontalAdvance(b.text()) + icon + padding
+            assert needed <= b.width(), f"{where}: text clipped ({needed} > {b.width()})"
+    for label in window.findChildren(QLabel):
+        if label.isVisible() and label.text().strip():
+            text = f"{screen}: {label.text()[:40]!r}"
+            size = label.font().pixelSize()
+            assert size >= 20, f"{text} is {size}px"
+            if label.wordWrap():
+                needed = label.heightForWidth(label.width())
+                assert needed <= label.height() + 1, f"{text} is cut off at the bottom"
+            else:
+                needed = label.fontMetrics().horizontalAdvance(label.text())
+                assert needed <= label.width() + 1, f"{text} is cut off at the side"
+
+
 @pytest.mark.parametrize("lang", ["en", "cy"])
 def test_every_control_is_big_named_and_text_is_large(
     window: KioskWindow, tap: Tap, clock: FakeClock, lang: str
@@ -66,30 +132,26 @@ def test_every_control_is_big_named_and_text_is_large(
     seen = []
     for screen in visit_every_screen_type(window, tap, clock):
         seen.append(screen)
-        QApplication.processEvents()  # let pending layout requests run, as the event loop would
-        buttons = [b for b in window.findChildren(QPushButton) if b.isVisible()]
-        assert buttons, screen
-        for b in buttons:
-            where = f"{screen}: button {b.objectName() or b.text()!r}"
-            assert b.width() >= 48 and b.height() >= 48, f"{where} is {b.width()}x{b.height()}"
-            assert b.accessibleName().strip(), f"{where} has no accessible name"
-            if b.text():  # plain buttons cannot wrap: the text must fit on one line
-                icon = 0 if b.icon().isNull() else b.iconSize().width() + 8
-                padding = 2 * (4 if b.property("role") == "link" else 20)  # from the theme
-                needed = b.fontMetrics().horizontalAdvance(b.text()) + icon + padding
-                assert needed <= b.width(), f"{where}: text clipped ({needed} > {b.width()})"
-        for label in window.findChildren(QLabel):
-            if label.isVisible() and label.text().strip():
-                text = f"{screen}: {label.text()[:40]!r}"
-                size = label.font().pixelSize()
-                assert size >= 20, f"{text} is {size}px"
-                if label.wordWrap():
-                    needed = label.heightForWidth(label.width())
-                    assert needed <= label.height() + 1, f"{text} is cut off at the bottom"
-                else:
-                    needed = label.fontMetrics().horizontalAdvance(label.text())
-                    assert needed <= label.width() + 1, f"{text} is cut off at the side"
-    assert len(seen) == 10
+        check_screen(window, screen)
+    assert len(seen) == 14
+
+
+class TestAskBoxUnavailable:
+    @pytest.fixture
+    def kiosk_classifier(self) -> None:
+        return None
+
+    @pytest.fixture
+    def kiosk_classifier_error(self) -> str:
+        return "models/nlu/manifest.json is missing; run `kiosk nlu build`"
+
+    @pytest.mark.parametrize("lang", ["en", "cy"])
+    def test_home_with_the_box_disabled_and_the_staff_alert(
+        self, window: KioskWindow, tap: Tap, lang: str
+    ) -> None:
+        tap("start" if lang == "en" else "start_cy")
+        assert window.alert_bar.isVisible()
+        check_screen(window, "home, Ask box unavailable")
 
 
 def test_keyboard_focus_is_clearly_visible(window: KioskWindow, tap: Tap) -> None:
