@@ -90,6 +90,9 @@ class Session:
     """The two intent ids a CLARIFY screen offers (never the visitor's words)."""
     not_understood: int = 0
     """How many Ask requests this visit were out of scope: a count, nothing more."""
+    prefill: dict[str, str] = field(default_factory=dict)
+    """Answers found in what the visitor asked (e.g. ``{"postcode": "AN1 2TW"}``),
+    offered on the matching page for the visitor to confirm; wiped with the visit."""
 
     # --- where we are ---------------------------------------------------
 
@@ -152,14 +155,16 @@ class Session:
                 return
         self._push(Place(Screen.ASK))
 
-    def apply_result(self, result: IntentResult) -> str | None:
+    def apply_result(self, result: IntentResult, found: dict[str, str] | None = None) -> str | None:
         """Go where the classifier's decision says. Returns an action name for the UI to run.
 
         CONFIDENT opens the intent's service (or returns its built-in action:
         ``staff`` also raises the staff alert); CLARIFY offers the two best
         intents; OUT_OF_SCOPE, or an intent nothing handles, says the kiosk
-        cannot help with that here. ``result.text`` is deliberately not kept.
+        cannot help with that here. ``result.text`` is deliberately not kept;
+        ``found`` holds entities taken from it (a postcode) to offer later on.
         """
+        self.prefill = dict(found or {})
         if result.decision is Decision.CLARIFY:
             # the two the classifier found close; a third would not be "close"
             close = [a.intent for a in result.alternatives[:2] if self._handles(a.intent)]
@@ -232,6 +237,7 @@ class Session:
         """Back to the home screen; the journey's answers are forgotten."""
         self.answers = {}
         self.clarify = None
+        self.prefill = {}
         self.stack = [ATTRACT, HOME]
 
     def ask_for_staff(self) -> None:
@@ -259,6 +265,7 @@ class Session:
         self.services_reached = []
         self.clarify = None
         self.not_understood = 0
+        self.prefill = {}
         self.language = "en"
 
     # --- what pages show -------------------------------------------------

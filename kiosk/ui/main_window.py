@@ -352,7 +352,11 @@ class KioskWindow(QMainWindow):
         if ticket != self._ask_ticket or self.session.place.screen is not Screen.ASK:
             return
         assert isinstance(result, IntentResult)
-        self._run_action(self.session.apply_result(result))
+        from kiosk.nlu.entities import find_postcode  # plain Python, no model needed
+
+        postcode = find_postcode(result.text)
+        found = {"postcode": postcode} if postcode else {}
+        self._run_action(self.session.apply_result(result, found))
 
     @Slot(int, str)
     def _ask_failed(self, ticket: int, error: str) -> None:

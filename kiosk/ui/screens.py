@@ -171,7 +171,8 @@ def _postcode(ui: KioskWindow, page: PostcodePage) -> QWidget:
     entry.setAccessibleName(ui.pick(page.question))
     entry.setMaxLength(10)
     entry.setMaximumWidth(420)
-    entry.setText(ui.session.answers.get(page.id, ""))
+    # an answer given before, or a postcode the visitor typed in their question
+    entry.setText(ui.session.answers.get(page.id) or ui.session.prefill.get("postcode", ""))
     entry_row = QHBoxLayout()
     entry_row.addWidget(entry)
     layout.addLayout(entry_row)

@@ -155,3 +155,23 @@ def test_clarify_never_promotes_a_third_intent(pack: ContentPack) -> None:
     answer = result("no.such_intent", Decision.CLARIFY, "bins.new_bin", "bins.missed")
     session.apply_result(answer)
     assert session.clarify is None and session.place.service == "bins.new_bin"
+
+
+def test_entities_found_in_the_question_are_offered_then_wiped(pack: ContentPack) -> None:
+    from kiosk.nlu.types import Alternative, Decision, IntentResult
+
+    session = Session(pack)
+    session.begin("en")
+    result = IntentResult(
+        "bin missed an1 2tw",
+        "bins.missed",
+        0.9,
+        (Alternative("bins.missed", 0.9),),
+        Decision.CONFIDENT,
+    )
+    session.apply_result(result, {"postcode": "AN1 2TW"})
+    assert session.place.service == "bins.missed"
+    assert session.prefill == {"postcode": "AN1 2TW"}
+    assert "an1 2tw" not in repr(session.answers)
+    session.wipe()
+    assert session.prefill == {}

@@ -9,6 +9,7 @@ from kiosk.nlu.types import OUT_OF_SCOPE, Alternative, Decision, IntentResult
 # what the fake answers, by the exact text typed; anything else is out of scope
 FAKE_ANSWERS: dict[str, tuple[Decision, tuple[str, ...]]] = {
     "bin not emptied": (Decision.CONFIDENT, ("bins.missed", "bins.new_bin")),
+    "bin not emptied at an1 2tw": (Decision.CONFIDENT, ("bins.missed", "bins.new_bin")),
     "bins": (Decision.CLARIFY, ("bins.new_bin", "bins.collection_day", "bins.missed")),
     "biniau": (Decision.CLARIFY, ("bins.new_bin", "bins.collection_day")),
     "staff": (Decision.CONFIDENT, ("kiosk.staff",)),

@@ -134,6 +134,26 @@ def test_a_clear_request_opens_its_journey_off_the_ui_thread(
     assert thread != threading.main_thread().name
 
 
+def test_a_postcode_in_the_question_is_offered_on_the_postcode_page(
+    qtbot, window: KioskWindow, tap: Tap
+) -> None:
+    """A postcode said or typed in the question (speech will bring digits) is offered later."""
+    window.begin("en")
+    tap("ask_box")
+    entry(window).setText("bin not emptied at an1 2tw")  # as speech recognition would fill it
+    tap("ask_submit")
+    qtbot.waitUntil(lambda: window.session.place.screen is not Screen.ASK, timeout=10_000)
+    assert window.session.prefill == {"postcode": "AN1 2TW"}
+    tap("option_recent")
+    tap("option_yes")
+    postcode = window.current_screen().findChild(QLineEdit, "postcode_entry")
+    assert postcode is not None and postcode.text() == "AN1 2TW"
+    tap("continue")  # the visitor still confirms it
+    assert window.session.answers["postcode"] == "AN1 2TW"
+    tap("start_again")
+    assert window.session.prefill == {}
+
+
 def test_thinking_is_shown_while_the_classifier_works(
     qtbot, window: KioskWindow, tap: Tap, type_text: Tap, fake: FakeClassifier
 ) -> None:
