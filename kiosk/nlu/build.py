@@ -45,9 +45,10 @@ from kiosk.nlu.types import OUT_OF_SCOPE, Decision
 
 EXPORT_VERSION = 1
 """Bump when the encoder graph changes, so cached encoders are rebuilt."""
-TRAINING_VERSION = 1
+TRAINING_VERSION = 3
 """Bump when head training changes, so cached heads are retrained."""
 ALPHAS = (0.5, 0.7, 0.85)
+L2S = (3e-4, 1e-3)
 FOLDS = 4
 
 Say = Callable[[str], None]
@@ -141,28 +142,30 @@ def choose_settings(
     y: npt.NDArray[np.int64],
     labels: list[str],
     say: Say,
-) -> tuple[float, float]:
-    """Ensemble weight and threshold by k-fold cross-validation on the training split."""
+) -> tuple[float, float, float]:
+    """Dense L2, ensemble weight and threshold by k-fold cross-validation on the training split."""
     oos = labels.index(OUT_OF_SCOPE)
     rng = np.random.default_rng(7)
     fold_of = rng.integers(0, FOLDS, size=len(y))
-    probs = {alpha: np.zeros((len(y), len(labels)), dtype=np.float32) for alpha in ALPHAS}
+    grid = [(l2, alpha) for l2 in L2S for alpha in ALPHAS]
+    probs = {key: np.zeros((len(y), len(labels)), dtype=np.float32) for key in grid}
     for fold in range(FOLDS):
         train, held = fold_of != fold, fold_of == fold
-        dw, db = train_dense(x[train], y[train], len(labels), l2=3e-4)
         sw, sb = train_sparse(
             [f for f, t in zip(feats, train, strict=True) if t], y[train], len(labels)
         )
-        dense = _softmax(x[held] @ dw + db)
         sparse = _softmax(
             _sparse_logits(sw, sb, [f for f, h in zip(feats, held, strict=True) if h])
         )
-        for alpha in ALPHAS:
-            probs[alpha][held] = alpha * dense + (1 - alpha) * sparse
+        for l2 in L2S:
+            dw, db = train_dense(x[train], y[train], len(labels), l2=l2)
+            dense = _softmax(x[held] @ dw + db)
+            for alpha in ALPHAS:
+                probs[(l2, alpha)][held] = alpha * dense + (1 - alpha) * sparse
         say(f"  cross-validation fold {fold + 1}/{FOLDS} done")
-    best = (-1.0, ALPHAS[0], 0.5)
+    best = (-1.0, grid[0], 0.5)
     in_scope = y != oos
-    for alpha, p in probs.items():
+    for key, p in probs.items():
         for threshold in np.arange(0.1, 0.8, 0.02):
             top = p.argmax(axis=1)
             rejected = (p.max(axis=1) < threshold) | (top == oos)
@@ -170,8 +173,9 @@ def choose_settings(
             recall = float((rejected & ~in_scope).sum() / max(1, (~in_scope).sum()))
             score = accuracy + 0.5 * recall  # in-scope accuracy first, then catching the rest
             if score > best[0]:
-                best = (score, alpha, float(threshold))
-    return best[1], round(best[2], 2)
+                best = (score, key, float(threshold))
+    (l2, alpha), threshold = best[1], best[2]
+    return l2, alpha, round(threshold, 2)
 
 
 def build(models_dir: Path, say: Say = print, *, force: bool = False) -> dict[str, Any]:
@@ -212,9 +216,11 @@ def build(models_dir: Path, say: Say = print, *, force: bool = False) -> dict[st
     feats = [ngram_features(u.text) for u in train]
     y = np.array([labels.index(u.intent) for u in train], dtype=np.int64)
     say("choosing the ensemble weight and out-of-scope threshold (cross-validation)")
-    alpha, threshold = choose_settings(x, feats, y, labels, say)
-    say(f"training the heads on all {len(train)} utterances (alpha {alpha}, threshold {threshold})")
-    dw, db = train_dense(x, y, len(labels), l2=3e-4)
+    l2, alpha, threshold = choose_settings(x, feats, y, labels, say)
+    say(
+        f"training the heads on {len(train)} utterances (l2 {l2}, alpha {alpha}, threshold {threshold})"
+    )
+    dw, db = train_dense(x, y, len(labels), l2=l2)
     sw, sb = train_sparse(feats, y, len(labels))
     heads = Heads(labels, dw, db, sw, sb, alpha, threshold)
     _save(build_heads_model(heads, x.shape[1]), folder / "heads.onnx")
@@ -234,6 +240,7 @@ def build(models_dir: Path, say: Say = print, *, force: bool = False) -> dict[st
             "languages": sorted({u.lang for u in train}),
         },
         "labels": labels,
+        "l2": l2,
         "alpha": alpha,
         "threshold": threshold,
         "clarify_margin": Policy(threshold).clarify_margin,

@@ -440,7 +440,7 @@ class TestWithTheRealModel:
 
     @pytest.mark.parametrize(
         ("lang", "text", "prefix"),
-        [("en", "bins", "bins."), ("cy", "treth gyngor", "council_tax.")],
+        [("en", "bins", "bins."), ("cy", "biniau", "bins.")],
     )
     def test_a_vague_request_asks_did_you_mean(
         self,
