@@ -218,7 +218,8 @@ def build(models_dir: Path, say: Say = print, *, force: bool = False) -> dict[st
     say("choosing the ensemble weight and out-of-scope threshold (cross-validation)")
     l2, alpha, threshold = choose_settings(x, feats, y, labels, say)
     say(
-        f"training the heads on {len(train)} utterances (l2 {l2}, alpha {alpha}, threshold {threshold})"
+        f"training the heads on {len(train)} utterances "
+        f"(l2 {l2}, alpha {alpha}, threshold {threshold})"
     )
     dw, db = train_dense(x, y, len(labels), l2=l2)
     sw, sb = train_sparse(feats, y, len(labels))
