@@ -11,7 +11,7 @@ DEBIAN_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libcups2
-  gcc libgomp1
+  gcc libgomp1 libportaudio2 flite pocketsphinx-testdata sox
 )
 VENV=${KIOSK_VENV:-.venv}
 
