@@ -160,6 +160,38 @@ def cmd_nlu_bench_clinc(args: argparse.Namespace) -> int:
     return run_clinc_bench(Path(args.data), _settings(args).models_dir, as_json=args.json)
 
 
+def cmd_speech_transcribe(args: argparse.Namespace) -> int:
+    from kiosk.speech.transcribe import cmd_transcribe
+
+    return cmd_transcribe(
+        args.file,
+        args.lang,
+        _settings(args).models_dir,
+        args.engine,
+        args.model,
+        args.grammar,
+        args.json,
+    )
+
+
+def cmd_speech_say(args: argparse.Namespace) -> int:
+    from kiosk.speech.tts_cli import cmd_say
+
+    return cmd_say(args.text, args.lang, args.out, play=args.out is None)
+
+
+def cmd_models_install(args: argparse.Namespace) -> int:
+    from kiosk.speech.models_cli import cmd_install
+
+    return cmd_install(args.source, args.lang, _settings(args).models_dir)
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from kiosk.speech.models_cli import cmd_list
+
+    return cmd_list(_settings(args).models_dir, args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Civic Kiosk")
     parser.add_argument("--version", action="version", version=f"civic-kiosk {__version__}")
@@ -199,6 +231,34 @@ def build_parser() -> argparse.ArgumentParser:
     clinc.add_argument("--data", required=True, help="path to CLINC150 data_full.json")
     clinc.add_argument("--json", action="store_true")
     clinc.set_defaults(func=cmd_nlu_bench_clinc)
+
+    speech = sub.add_parser("speech", help="speech recognition and read-aloud checks")
+    speech_sub = speech.add_subparsers(dest="speech_command", required=True)
+    transcribe = speech_sub.add_parser("transcribe", help="recognise the speech in a WAV file")
+    transcribe.add_argument("file", help="a WAV file (any rate or channel count)")
+    transcribe.add_argument("--lang", required=True, help="language of the speech (en, cy, ko...)")
+    transcribe.add_argument("--engine", choices=["vosk", "pocketsphinx"], help="force an engine")
+    transcribe.add_argument(
+        "--model", help="a Vosk model folder to use instead of the installed one"
+    )
+    transcribe.add_argument("--grammar", help='restrict to these phrases: "yes|no|start again"')
+    transcribe.add_argument("--json", action="store_true")
+    transcribe.set_defaults(func=cmd_speech_transcribe)
+    say = speech_sub.add_parser("say", help="speak text with the kiosk's voice (or save a WAV)")
+    say.add_argument("text")
+    say.add_argument("--lang", default="en")
+    say.add_argument("--out", help="write this WAV file instead of playing the speech")
+    say.set_defaults(func=cmd_speech_say)
+
+    models = sub.add_parser("models", help="speech models (Vosk) for each language")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    install = models_sub.add_parser("install", help="install a Vosk model folder or .zip")
+    install.add_argument("source", help="the model's folder or .zip file")
+    install.add_argument("--lang", required=True, help="the language it recognises (en, cy...)")
+    install.set_defaults(func=cmd_models_install)
+    listing = models_sub.add_parser("list", help="installed speech models, verified")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_models_list)
     return parser
 
 
@@ -212,8 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.nlu.classifier import ModelError
         from kiosk.nlu.data import DataError
         from kiosk.nlu.e5_file import WeightsError
+        from kiosk.speech.types import SpeechError
 
-        if isinstance(exc, ConfigError | PackInvalid | ModelError | DataError | WeightsError):
+        if isinstance(
+            exc, ConfigError | PackInvalid | ModelError | DataError | WeightsError | SpeechError
+        ):
             print(f"kiosk: {exc}", file=sys.stderr)
             return 2
         raise
