@@ -50,6 +50,17 @@ class Settings(BaseModel):
     printer: str = ""
     """Printer name; empty means the system default, or a PDF file when there is none."""
     sync_enabled: bool = False
+    speech_enabled: bool = True
+    """Offer the microphone where a recogniser exists for the visitor's language."""
+    microphone: str = ""
+    """Input device name (or number) as PortAudio lists it; empty = the system default."""
+    silence_ms: int = Field(default=800, ge=200, le=5000)
+    """Silence that ends an utterance."""
+    tts_rate: int = Field(default=150, ge=80, le=300)
+    """Words per minute for read-aloud (slower than espeak's 175 default, for clarity)."""
+    tts_volume: float = Field(default=1.0, ge=0.0, le=1.0)
+    auto_read: bool = False
+    """Read each new page aloud without being asked (an accessibility setting)."""
 
     @model_validator(mode="after")
     def _default_language_offered(self) -> Settings:

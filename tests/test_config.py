@@ -46,3 +46,10 @@ def test_bad_config_names_the_problem(tmp_path: Path, text: str, message: str) -
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "nope.toml", env={})
+
+
+def test_the_example_config_is_valid() -> None:
+    from kiosk.paths import PROJECT_ROOT
+
+    settings = load_settings(PROJECT_ROOT / "deploy" / "kiosk.example.toml", env={})
+    assert settings.kiosk_id == "central-01" and settings.tts_rate == 150
