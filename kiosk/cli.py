@@ -177,7 +177,15 @@ def cmd_speech_transcribe(args: argparse.Namespace) -> int:
 def cmd_speech_say(args: argparse.Namespace) -> int:
     from kiosk.speech.tts_cli import cmd_say
 
-    return cmd_say(args.text, args.lang, args.out, play=args.out is None)
+    settings = _settings(args)
+    return cmd_say(
+        args.text,
+        args.lang,
+        args.out,
+        play=args.out is None,
+        rate=settings.tts_rate,
+        volume=settings.tts_volume,
+    )
 
 
 def cmd_models_install(args: argparse.Namespace) -> int:
