@@ -23,7 +23,8 @@ def read_wav(path: Path) -> Pcm:
         raise SpeechError(f"{path} does not exist") from exc
     except (wave.Error, EOFError) as exc:
         raise SpeechError(
-            f"{path} is not a WAV file ({exc or type(exc).__name__}); convert it first, e.g. sox IN OUT.wav"
+            f"{path} is not a WAV file ({exc or type(exc).__name__}); "
+            "convert it first, e.g. sox IN OUT.wav"
         ) from exc
     if not frames:
         raise SpeechError(f"{path} holds no audio")
