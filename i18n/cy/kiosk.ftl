@@ -48,6 +48,26 @@ no-match-browse = Pori drwy'r holl wasanaethau
 no-match-staff = Siarad ag aelod o staff
 no-match-retry = Gofyn eto
 
+## Lleferydd: y meicroffon a darllen yn uchel
+speech-speak = Siarad
+speech-speak-name = Siarad yn lle tapio neu deipio
+speech-listening = Wrthi'n gwrando… tapiwch i stopio
+speech-level-name = Pa mor uchel mae'r meicroffon yn eich clywed
+speech-ask-hint = Neu tapiwch Siarad a dywedwch beth sydd ei angen arnoch chi. Dydyn ni ddim yn cadw'r hyn rydych chi'n ei ddweud.
+speech-unavailable-language = Does dim modd gofyn drwy siarad yn Gymraeg eto. Teipiwch eich cwestiwn yn lle hynny.
+speech-did-you-say = Ddywedoch chi: “{ $words }”?
+speech-did-you-say-yes = Do
+speech-did-you-say-no = Naddo, rhoi cynnig arall arni
+speech-not-caught-ask = Mae'n ddrwg gen i, chlywais i mo hynny. Tapiwch Siarad i roi cynnig arall arni, neu teipiwch eich cwestiwn.
+speech-not-caught-choice = Mae'n ddrwg gen i, chlywais i mo hynny. Tapiwch eich ateb neu rhowch gynnig arall arni.
+speech-failed = Dydy siarad ddim yn gweithio ar y ciosg hwn ar hyn o bryd. Tapiwch neu teipiwch yn lle hynny.
+speech-read-aloud = Darllen yn uchel
+speech-read-aloud-name = Darllen y dudalen hon yn uchel
+# Heb eu dangos: geiriau sydd hefyd yn ateb opsiwn Ie neu Na o'u dweud, wedi'u gwahanu gan atalnodau
+# (mae label yr opsiwn ei hun bob amser yn cyfrif: Oes/Nac oes, Ydw/Nac ydw, Do/Naddo...).
+speech-yes-words = ie
+speech-no-words = na
+
 ## Llywio, ar bob tudalen
 nav-back = Yn ôl
 nav-start-again = Dechrau eto

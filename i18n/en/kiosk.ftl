@@ -44,6 +44,26 @@ no-match-browse = Browse all services
 no-match-staff = Talk to staff
 no-match-retry = Try asking again
 
+## Speech: the microphone and read aloud
+speech-speak = Speak
+speech-speak-name = Speak instead of tapping or typing
+speech-listening = Listening… tap to stop
+speech-level-name = How loudly the microphone hears you
+speech-ask-hint = Or tap Speak and say what you need. What you say is not kept.
+speech-unavailable-language = You cannot ask by speaking in English yet. Type your question instead.
+speech-did-you-say = Did you say: “{ $words }”?
+speech-did-you-say-yes = Yes
+speech-did-you-say-no = No, try again
+speech-not-caught-ask = Sorry, I didn't catch that. Tap Speak to try again, or type it.
+speech-not-caught-choice = Sorry, I didn't catch that. Please tap your answer or try again.
+speech-failed = Speaking is not working on this kiosk right now. Please tap or type instead.
+speech-read-aloud = Read aloud
+speech-read-aloud-name = Read this page aloud
+# Not shown: words that also answer a Yes or No option when spoken, separated by commas
+# (the option's own label always counts).
+speech-yes-words = yes, yeah, yep, correct
+speech-no-words = no, nope, not really
+
 ## Navigation, on every page
 nav-back = Back
 nav-start-again = Start again

@@ -9,9 +9,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
@@ -22,6 +23,9 @@ from kiosk.core.i18n import Catalogue
 from kiosk.nlu.types import IntentClassifier
 from kiosk.ui.early import BENCH_ENV, EarlyStart, bench_mark, save_snapshot, show_full_screen
 from kiosk.ui.main_window import KioskWindow
+
+if TYPE_CHECKING:
+    from kiosk.ui.speech_controller import SpeechController
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ def make_window(settings: Settings, clock: Clock | None = None) -> tuple[QApplic
         )
     catalogue = Catalogue(settings.i18n_dir, list(content.pack.languages))
     classifier, classifier_error = load_classifier(settings)
+    speech = load_speech(settings, content.pack.languages)
     window = KioskWindow(
         settings,
         content.pack,
@@ -46,8 +51,48 @@ def make_window(settings: Settings, clock: Clock | None = None) -> tuple[QApplic
         clock or SystemClock(),
         classifier=classifier,
         classifier_error=classifier_error,
+        speech=speech,
     )
     return app, window
+
+
+def load_speech(settings: Settings, languages: Sequence[str]) -> SpeechController | None:
+    """The microphone and the voice, or None when speech is switched off in the settings.
+
+    Imported here, not at the top (numpy, sounddevice and the engines are not
+    needed to paint the attract screen). The recognisers load, and the
+    microphone is looked for, in a background thread; until then, and for a
+    language no engine serves, the microphone is simply not offered. No
+    synthesiser means no Read aloud button; the kiosk says why in the log.
+    """
+    if not settings.speech_enabled:
+        return None
+    try:
+        from kiosk.speech import engines
+        from kiosk.speech.capture import MicSource, input_devices
+        from kiosk.speech.player import Player
+        from kiosk.speech.tts import default_synthesiser
+        from kiosk.speech.types import SpeechError
+        from kiosk.ui.speech_controller import SpeechController
+    except ImportError as exc:  # a broken install must not stop the touch kiosk
+        log.error("speech is off: its packages cannot be loaded (%s); reinstall the kiosk", exc)
+        return None
+    try:
+        synthesiser = default_synthesiser(settings.tts_rate, settings.tts_volume)
+    except SpeechError as exc:
+        log.warning("Read aloud is off: %s", exc)
+        synthesiser = None
+    named = settings.microphone.strip()
+    device: str | int | None = int(named) if named.isdigit() else (named or None)
+    speech = SpeechController(
+        recogniser_for=lambda lang: engines.recogniser_for(lang, settings.models_dir),
+        source=lambda: MicSource(device),
+        synthesiser=synthesiser,
+        player=Player(),
+        microphone_present=lambda: bool(input_devices()),
+    )
+    speech.preload(languages)
+    return speech
 
 
 def load_classifier(settings: Settings) -> tuple[IntentClassifier | None, str | None]:

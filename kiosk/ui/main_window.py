@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Slot
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
@@ -32,17 +34,23 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import Settings
 from kiosk.core.clock import Clock
-from kiosk.core.content import ContentPack, OutcomePage, Text
+from kiosk.core.content import ChoicePage, ContentPack, OutcomePage, Text
 from kiosk.core.i18n import Catalogue
 from kiosk.core.idle import IdlePolicy, IdleState
 from kiosk.core.postcode import PostcodeError
 from kiosk.core.session import Screen, Session
 from kiosk.nlu.types import IntentClassifier, IntentResult
+from kiosk.speech.grammar import grammar_phrases, match_option
+from kiosk.speech.types import Hypothesis
 from kiosk.ui import screens
 from kiosk.ui.attract import AttractCard
+from kiosk.ui.speech_widgets import LOW_CONFIDENCE, MicControls, MicTexts, screen_text, spoken
 from kiosk.ui.theme import PALETTE, style_sheet
 from kiosk.ui.widgets import button, label
 from kiosk.ui.workers import ClassifyJob
+
+if TYPE_CHECKING:  # the controller pulls in numpy: imported only where speech is wired
+    from kiosk.ui.speech_controller import SpeechController
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +60,28 @@ TOUCH_EVENTS = {
     QEvent.Type.KeyPress,
     QEvent.Type.Wheel,
 }
+BARGE_IN_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
+"""A touch or a key stops reading aloud at once."""
+
+YES_NO_VALUES = ("yes", "no")
+"""Options with these values also answer to the language's words for yes and no."""
+
+
+@dataclass(frozen=True)
+class VoiceTarget:
+    """What the microphone on the current screen is for.
+
+    ``options`` maps each option's value to its phrases (restricted grammar);
+    None means free speech (the Ask screen). ``show`` puts the words heard so
+    far on screen (None: under the microphone); ``act`` takes the final words
+    (free speech) or the chosen option's value.
+    """
+
+    options: Mapping[str, Sequence[str]] | None
+    labels: Mapping[str, str]
+    show: Callable[[str], None] | None
+    act: Callable[[str], None]
+    not_caught_key: str
 
 
 class KioskWindow(QMainWindow):
@@ -59,6 +89,8 @@ class KioskWindow(QMainWindow):
 
     ``classifier`` powers the Ask box; without one the box is shown disabled.
     ``classifier_error`` says a model failed to load: staff are alerted once.
+    ``speech`` brings the microphone (where the language has a recogniser) and
+    Read aloud; without it the kiosk is touch and text only.
     """
 
     def __init__(
@@ -71,6 +103,7 @@ class KioskWindow(QMainWindow):
         tick_ms: int = 250,
         classifier: IntentClassifier | None = None,
         classifier_error: str | None = None,
+        speech: SpeechController | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -92,6 +125,19 @@ class KioskWindow(QMainWindow):
         self.farewell = False
         self.print_status: QLabel | None = None
         self.first_paint_callbacks: list[Callable[[], None]] = []
+        self.speech = speech
+        self.mic: MicControls | None = None
+        """The current screen's microphone (None when it has none)."""
+        self._voice: VoiceTarget | None = None
+        self._last_press: int | None = None
+        self._press_stopped_speech = False
+        if speech is not None:
+            speech.listening_changed.connect(self._speech_listening)
+            speech.level.connect(self._speech_level)
+            speech.partial.connect(self._speech_partial)
+            speech.heard.connect(self._speech_heard)
+            speech.failed.connect(self._speech_failed)
+            speech.availability_changed.connect(self._refresh_speech)
         self.setWindowTitle("Civic Kiosk")
         self.setStyleSheet(style_sheet())
 
@@ -171,6 +217,12 @@ class KioskWindow(QMainWindow):
             Screen.NO_MATCH: lambda: screens.no_match(self),
         }
         self._ask_ticket += 1  # an answer still on its way is for a screen that is gone
+        if self.speech is not None:  # words and reading for the old screen stop with it
+            self.speech.cancel_listening()
+            self.speech.stop_speaking()
+        self.mic, self._voice = None, None
+        # an announcement (perhaps of words heard) ends with its page
+        self.setAccessibleDescription("")
         page = builders[place.screen]()
         page.setObjectName(f"screen_{place.screen.value}")
         old = self.stack.currentWidget()
@@ -183,8 +235,11 @@ class KioskWindow(QMainWindow):
         self._render_header()
         self._render_alert()
         self._render_footer()
+        self._refresh_speech()
         if self.overlay.isVisible():
             self._show_idle_warning()
+        if self.settings.auto_read and place.screen is not Screen.ATTRACT:
+            self.read_aloud()
 
     def current_screen(self) -> QWidget:
         return self.stack.currentWidget()
@@ -247,10 +302,16 @@ class KioskWindow(QMainWindow):
         self.alert_bar.show()
 
     def _render_footer(self) -> None:
-        layout = self._replace_layout(self.footer)
+        self.footer.hide()
+        self._clear(self.footer)
         screen = self.session.place.screen
         if screen in (Screen.ATTRACT, Screen.SATISFACTION):
             return
+        outer = QVBoxLayout(self.footer)
+        outer.setContentsMargins(32, 12, 32, 12)
+        outer.setSpacing(8)
+        layout = QHBoxLayout()
+        layout.setSpacing(16)
         back = button(
             self.t("nav-back"),
             self.back,
@@ -273,13 +334,26 @@ class KioskWindow(QMainWindow):
                     icon_colour="#0b0c0c",
                 )
             )
+        if self.speech is not None and self.speech.can_speak:
+            read = button(
+                self.t("speech-read-aloud"),
+                self.read_aloud_tapped,
+                role="secondary",
+                name="read_aloud",
+                icon="speaker",
+                icon_colour=PALETTE.secondary_button_text,
+            )
+            read.setAccessibleName(self.t("speech-read-aloud-name"))
+            layout.addWidget(read)
         layout.addStretch(1)
         if isinstance(self.session.page, OutcomePage):
-            # the visitor's next moves stay on screen however long the page is
+            # the visitor's next moves stay on screen however long the page is; what
+            # printing did shows above the buttons, so they keep their size
             self.print_status = label("", "hint")
             self.print_status.setObjectName("print_status")
+            self.print_status.setAlignment(Qt.AlignmentFlag.AlignRight)
             self.print_status.hide()
-            layout.addWidget(self.print_status, 2)
+            outer.addWidget(self.print_status)
             layout.addWidget(
                 button(
                     self.t("outcome-print"),
@@ -295,6 +369,7 @@ class KioskWindow(QMainWindow):
             layout.addWidget(
                 button(self.t("nav-staff"), self.ask_for_staff, name="staff", icon="staff")
             )
+        outer.addLayout(layout)
         self.footer.show()
 
     # --- visitor actions ---------------------------------------------------------
@@ -570,12 +645,190 @@ class KioskWindow(QMainWindow):
         self.announce(message)
         return pdf
 
+    # --- speech: the microphone and read aloud -----------------------------------------
+
+    def mic_controls(
+        self,
+        *,
+        options: Mapping[str, Sequence[str]] | None,
+        labels: Mapping[str, str] | None = None,
+        show: Callable[[str], None] | None = None,
+        act: Callable[[str], None],
+        not_caught_key: str,
+        hint: bool = False,
+    ) -> MicControls | None:
+        """The microphone for the screen being built, or None when the kiosk has no speech.
+
+        The screen places the controls; the window shows them only while the
+        language has a recogniser and the microphone works (see :meth:`_refresh_speech`).
+        """
+        if self.speech is None:
+            return None
+        texts = MicTexts(
+            speak=self.t("speech-speak"),
+            speak_name=self.t("speech-speak-name"),
+            listening=self.t("speech-listening"),
+            level_name=self.t("speech-level-name"),
+            yes=self.t("speech-did-you-say-yes"),
+            no=self.t("speech-did-you-say-no"),
+        )
+        self.mic = MicControls(texts, self.toggle_listening, hint=hint)
+        self._voice = VoiceTarget(options, labels or {}, show, act, not_caught_key)
+        return self.mic
+
+    def choice_phrases(self, page: ChoicePage) -> dict[str, list[str]]:
+        """Each option's phrases in the visitor's language: its label, and yes/no words."""
+        phrases: dict[str, list[str]] = {}
+        for option in page.options:
+            said = [self.pick(option.label)]
+            if option.value in YES_NO_VALUES:
+                words = self.t(f"speech-{option.value}-words")
+                said += [w.strip() for w in words.split(",") if w.strip()]
+            phrases[option.value] = said
+        return phrases
+
+    def _refresh_speech(self) -> None:
+        """Show the microphone if the language can be heard now; say so on the Ask screen if not."""
+        mic, speech = self.mic, self.speech
+        if mic is None or speech is None:
+            return
+        lang = self.session.language
+        available = speech.can_listen(lang)
+        mic.set_available(available)
+        if available:
+            mic.set_hint(self.t("speech-ask-hint"))
+        elif speech.microphone_ok and speech.status(lang) == "none":
+            mic.set_hint(self.t("speech-unavailable-language"))
+        else:  # still loading, or the microphone failed (said once, where it happened)
+            mic.set_hint("")
+
+    def toggle_listening(self) -> None:
+        """The microphone button: start listening, or (tapped again) stop and use what was heard."""
+        if self.speech is None:
+            return
+        if self.speech.listening:
+            self.speech.stop_listening()
+        else:
+            self.start_listening()
+
+    def start_listening(self) -> None:
+        speech, mic, voice = self.speech, self.mic, self._voice
+        if speech is None or mic is None or voice is None or not mic.available:
+            return
+        mic.clear()
+        self._show_words("")
+        grammar = grammar_phrases(voice.options) if voice.options is not None else None
+        speech.listen(self.session.language, grammar)
+
+    def cancel_listening(self) -> None:
+        """The visitor turned to the keys: stop listening and drop the half-heard words."""
+        if self.speech is not None and self.speech.listening:
+            self.speech.cancel_listening()
+
+    def _show_words(self, text: str) -> None:
+        """The words heard so far, where the screen wants them."""
+        if self._voice is not None and self._voice.show is not None:
+            self._voice.show(text)
+        elif self.mic is not None:
+            self.mic.show_heard(text)
+
+    @Slot(bool)
+    def _speech_listening(self, listening: bool) -> None:
+        if self.mic is not None:
+            self.mic.set_listening(listening)
+        if listening:
+            self.announce(self.t("speech-listening"))
+
+    @Slot(float)
+    def _speech_level(self, loudness: float) -> None:
+        if self.mic is not None:
+            self.mic.set_level(loudness)
+
+    @Slot(str)
+    def _speech_partial(self, text: str) -> None:
+        self.idle.touched()  # someone speaking is someone using the kiosk
+        self._show_words(text)
+
+    @Slot(object)
+    def _speech_heard(self, hypothesis: object) -> None:
+        """The final words: act on them, or ask "Did you say …?" when unsure, or say sorry."""
+        mic, voice = self.mic, self._voice
+        if mic is None or voice is None or not isinstance(hypothesis, Hypothesis):
+            return
+        self.idle.touched()
+        text = hypothesis.text.strip()
+        if voice.options is None:
+            decided = shown = text
+        else:
+            decided = match_option(text, voice.options) or ""
+            shown = voice.labels.get(decided, text)
+        self._show_words(text)
+        if not decided:
+            self._show_words("")
+            message = self.t(voice.not_caught_key)
+            mic.say(message)
+            self.announce(message)
+            return
+        if hypothesis.confidence >= LOW_CONFIDENCE:
+            voice.act(decided)
+            return
+        question = self.t("speech-did-you-say", words=shown)
+        mic.ask(question, lambda: voice.act(decided), self._heard_wrong)
+        self.announce(question)
+        if self.settings.auto_read and self.speech is not None:
+            self.speech.speak(question, self.session.language)
+
+    def _heard_wrong(self) -> None:
+        """No, that is not what I said: forget it and listen again (the keys work too)."""
+        self.start_listening()
+
+    @Slot(str)
+    def _speech_failed(self, reason: str) -> None:
+        # the controller logged the reason; it never holds the visitor's words
+        if self.mic is None or self.speech is None:
+            return
+        if not self.speech.can_listen(self.session.language):
+            self._show_words("")  # half an utterance is not something to act on
+            self.mic.set_available(False)
+            self.mic.set_hint("")
+            message = self.t("speech-failed")
+            self.mic.say(message)
+            self.announce(message)
+
+    def read_aloud(self) -> None:
+        """Read the current screen aloud in the visitor's language (replacing any reading)."""
+        if self.speech is None or not self.speech.can_speak:
+            return
+        text = spoken(screen_text(self.current_screen()))
+        self.speech.speak(text, self.session.language)
+
+    def read_aloud_tapped(self) -> None:
+        """Read aloud, or, if the tap has just stopped a reading, leave it stopped."""
+        if self._press_stopped_speech:
+            self._press_stopped_speech = False
+            return
+        self.read_aloud()
+
     # --- idle policy -----------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in TOUCH_EVENTS:
+        kind = event.type()
+        if kind in TOUCH_EVENTS:
             self.idle.touched()
+        if kind in BARGE_IN_EVENTS and self.speech is not None:
+            self._barge_in(event)
         return False
+
+    def _barge_in(self, event: QEvent) -> None:
+        """Stop reading aloud at the first sight of a touch (Qt shows one press several times)."""
+        assert self.speech is not None
+        stamp = getattr(event, "timestamp", lambda: None)()
+        if stamp is not None and stamp == self._last_press:
+            return
+        self._last_press = stamp
+        self._press_stopped_speech = self.speech.speaking
+        if self._press_stopped_speech:
+            self.speech.stop_speaking()
 
     def tick(self) -> None:
         """Check the idle policy (the timer calls this; tests call it with a fake clock)."""
@@ -639,6 +892,8 @@ class KioskWindow(QMainWindow):
         self.overlay.hide()
 
     def closeEvent(self, event: object) -> None:
+        if self.speech is not None:
+            self.speech.shutdown()
         self.workers.waitForDone(2000)  # a classification in flight finishes before we go
         super().closeEvent(event)  # type: ignore[arg-type]
 

@@ -156,6 +156,18 @@ def _choice(ui: KioskWindow, page: ChoicePage) -> QWidget:
                 name=f"option_{option.value}",
             )
         )
+    # speaking picks an option too: a grammar of the option labels (and yes/no words)
+    mic = ui.mic_controls(
+        options=ui.choice_phrases(page),
+        labels={option.value: ui.pick(option.label) for option in page.options},
+        act=ui.choose,
+        not_caught_key="speech-not-caught-choice",
+    )
+    if mic is not None:
+        layout.addSpacing(8)
+        layout.addLayout(mic.mic_row())
+        layout.addWidget(mic.message)
+        layout.addWidget(mic.confirm)
     layout.addStretch(1)
     return widget
 
@@ -311,6 +323,25 @@ def ask(ui: KioskWindow) -> QWidget:
     widget, layout = _column(16)
     layout.addWidget(label(ui.t("home-title"), "h1"))
     layout.addWidget(label(f"{ui.t('ask-hint')} {ui.t('ask-privacy')}", "hint"))
+
+    def heard_so_far(text: str) -> None:
+        entry.setText(text)
+        error.hide()
+
+    def heard(text: str) -> None:
+        entry.setText(text)
+        send()
+
+    # the words appear in the entry as they are spoken, then are asked exactly as if typed
+    mic = ui.mic_controls(
+        options=None,
+        show=heard_so_far,
+        act=heard,
+        not_caught_key="speech-not-caught-ask",
+        hint=True,
+    )
+    if mic is not None and mic.hint is not None:
+        layout.addWidget(mic.hint)
     error = label("", "error")
     error.setObjectName("ask_error")
     error.hide()
@@ -324,15 +355,22 @@ def ask(ui: KioskWindow) -> QWidget:
     entry.setStyleSheet("font-size: 36px; min-height: 72px;")
     entry_row = QHBoxLayout()
     entry_row.setSpacing(16)
-    entry_row.addWidget(entry, 1)
+    top = Qt.AlignmentFlag.AlignTop  # level with the microphone, whose meter hangs below it
+    entry_row.addWidget(entry, 1, top)
     submit = button(ui.t("ask-submit"), lambda: send(), name="ask_submit")
     submit.setStyleSheet("min-width: 160px; min-height: 64px;")
-    entry_row.addWidget(submit)
+    entry_row.addWidget(submit, 0, top)
     # shown in the Ask button's place while the classifier works
     thinking = label(ui.t("ask-thinking"), "h2", wrap=False)
     thinking.setObjectName("ask_thinking")
-    entry_row.addWidget(thinking)
+    thinking.setMinimumHeight(72)  # the entry's height, so the word sits level with it
+    entry_row.addWidget(thinking, 0, top)
+    if mic is not None:
+        entry_row.addLayout(mic.mic_column())
     layout.addLayout(entry_row)
+    if mic is not None:
+        layout.addWidget(mic.message)
+        layout.addWidget(mic.confirm)
     keyboard = TextKeyboard(
         ui.session.language,
         space_text=ui.t("keyboard-space"),
@@ -349,8 +387,13 @@ def ask(ui: KioskWindow) -> QWidget:
         submit.setEnabled(not busy)
         for key in keyboard.keys:
             key.setEnabled(not busy)
+        if mic is not None:
+            mic.button.setEnabled(not busy)
 
     def edited(text: str) -> None:
+        ui.cancel_listening()  # the visitor turned to the keys
+        if mic is not None:
+            mic.clear()
         entry.setText(text)
         error.hide()
 

@@ -49,6 +49,7 @@ H1_PX = 44
 H2_PX = 32
 ASK_BOX_PX = 88  # the home screen's Ask box, borders included
 TOUCH_MIN_PX = 64  # comfortably above the 48 px minimum touch target
+MIC_PX = 72  # the microphone button: larger than the other buttons, easy to find
 
 TEXT_PAIRS: list[tuple[str, str, str]] = [
     ("body", PALETTE.text, PALETTE.background),
@@ -152,6 +153,17 @@ def style_sheet(p: Palette = PALETTE) -> str:
     QLabel#askSearchText {{ color: {p.button_text}; font-size: {BUTTON_PX + 2}px;
         font-weight: bold; }}
     QLabel#askSearchText:disabled {{ color: {p.disabled_text}; }}
+    QPushButton[role="mic"] {{
+        background: {p.secondary_button}; color: {p.secondary_button_text};
+        border: 3px solid {p.border}; border-bottom: 6px solid {p.border};
+        min-height: {MIC_PX}px; font-weight: bold; padding: 8px 28px;
+    }}
+    QPushButton[role="mic"][listening="true"] {{
+        background: {p.brand}; color: {p.brand_text}; border-color: #003078;
+    }}
+    QProgressBar#mic_level {{ background: {p.panel}; border: 2px solid {p.border};
+        border-radius: 0; }}
+    QProgressBar#mic_level::chunk {{ background: {p.brand}; }}
     QPushButton:disabled {{ background: {p.disabled}; color: {p.disabled_text};
         border-bottom: 4px solid #929191; }}
     QPushButton:focus {{ background: {p.focus}; color: {p.focus_text};

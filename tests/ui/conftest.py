@@ -12,6 +12,7 @@ from kiosk.core.content import ContentPack
 from kiosk.core.i18n import Catalogue
 from kiosk.nlu.types import IntentClassifier
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.speech_controller import SpeechController
 
 
 @pytest.fixture
@@ -27,6 +28,12 @@ def kiosk_classifier_error() -> str | None:
 
 
 @pytest.fixture
+def kiosk_speech() -> SpeechController | None:
+    """The window's speech controller: none (touch and text only) unless a module overrides it."""
+    return None
+
+
+@pytest.fixture
 def window(
     qtbot,
     settings: Settings,
@@ -35,6 +42,7 @@ def window(
     clock: FakeClock,
     kiosk_classifier: IntentClassifier | None,
     kiosk_classifier_error: str | None,
+    kiosk_speech: SpeechController | None,
 ) -> Iterator[KioskWindow]:
     win = KioskWindow(
         settings,
@@ -44,6 +52,7 @@ def window(
         tick_ms=3_600_000,
         classifier=kiosk_classifier,
         classifier_error=kiosk_classifier_error,
+        speech=kiosk_speech,
     )
     qtbot.addWidget(win)
     win.resize(1920, 1080)
@@ -51,6 +60,8 @@ def window(
     qtbot.waitExposed(win)
     yield win
     QApplication.instance().removeEventFilter(win)
+    if kiosk_speech is not None:
+        kiosk_speech.shutdown()
 
 
 @pytest.fixture

@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from kiosk.core.clock import FakeClock
 from kiosk.core.session import Screen
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.speech_controller import SpeechController
 from kiosk.ui.theme import PALETTE, TEXT_PAIRS, contrast_ratio
 from tests.ui.fake_classifier import FakeClassifier
+from tests.ui.fake_speech import FakePlayer, FakeRecogniser, FakeSource, FakeSynthesiser
 
 Tap = Callable[[str], None]
 
@@ -134,6 +136,37 @@ def test_every_control_is_big_named_and_text_is_large(
         seen.append(screen)
         check_screen(window, screen)
     assert len(seen) == 14
+
+
+class TestWithSpeech:
+    """The same tour with the microphone (English) and Read aloud on every page (fake engines)."""
+
+    @pytest.fixture
+    def kiosk_speech(self) -> SpeechController:
+        return SpeechController(
+            recogniser_for={"en": FakeRecogniser("en")}.get,
+            source=FakeSource,
+            synthesiser=FakeSynthesiser(),
+            player=FakePlayer(),
+        )
+
+    @pytest.mark.parametrize("lang", ["en", "cy"])
+    def test_the_mic_and_read_aloud_are_big_named_and_not_clipped(
+        self, window: KioskWindow, tap: Tap, clock: FakeClock, lang: str
+    ) -> None:
+        window.session.set_language(lang)
+        window.render()
+        with_mic, with_read_aloud = set(), set()
+        for screen in visit_every_screen_type(window, tap, clock):
+            check_screen(window, screen)
+            names = {b.objectName() for b in window.findChildren(QPushButton) if b.isVisible()}
+            if "mic" in names:
+                with_mic.add(screen)
+            if "read_aloud" in names:
+                with_read_aloud.add(screen)
+        assert with_mic == ({"ask", "ask (thinking)", "choice"} if lang == "en" else set())
+        assert with_read_aloud >= {"home", "ask", "choice", "postcode", "check", "outcome"}
+        assert not with_read_aloud & {"attract", "satisfaction"}
 
 
 class TestAskBoxUnavailable:
