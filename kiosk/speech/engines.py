@@ -24,13 +24,18 @@ INSTALL_HINT = "kiosk models install MODEL_FOLDER_OR_ZIP --lang {lang}"
 
 
 def recogniser_for(
-    lang: str, models_dir: Path, prefer: str | None = None, model: Path | None = None
+    lang: str,
+    models_dir: Path,
+    prefer: str | None = None,
+    model: Path | None = None,
+    silence_ms: int = 800,
 ) -> Recogniser | None:
     """A loaded recogniser for ``lang``, or None when no engine can serve it.
 
     ``prefer`` forces an engine ("vosk" or "pocketsphinx") and ``model`` a Vosk
     model folder; either raises :class:`SpeechError` saying why when it cannot
-    be honoured. Without them, an installed Vosk model wins and PocketSphinx
+    be honoured. ``silence_ms`` is the pause that ends an utterance. Without
+    them, an installed Vosk model wins and PocketSphinx
     is the fallback for English, also (with a logged warning) when the Vosk
     model is damaged or fails to load. A damaged Vosk model for a language
     PocketSphinx cannot serve raises :class:`SpeechError` naming the fix.
@@ -48,20 +53,22 @@ def recogniser_for(
                 f"no Vosk model is installed for '{lang}' in {models_dir}; install one with "
                 f"`{INSTALL_HINT.format(lang=lang)}`"
             )
-        return _load_vosk(folder, lang)
+        return _load_vosk(folder, lang, silence_ms)
     if prefer == "pocketsphinx":
-        return sphinx_engine.SphinxRecogniser(lang)  # its SpeechError names the problem
+        return sphinx_engine.SphinxRecogniser(
+            lang, silence_ms=silence_ms
+        )  # its SpeechError names the problem
 
     fallback = sphinx_engine.supports(lang) and _sphinx_available()
     try:
         folder = _installed_vosk_model(lang, models_dir)
         if folder is not None:
-            return _load_vosk(folder, lang)
+            return _load_vosk(folder, lang, silence_ms)
     except SpeechError as exc:
         if not fallback:
             raise
         log.warning("the Vosk model for %s cannot be used (%s); using PocketSphinx", lang, exc)
-    return sphinx_engine.SphinxRecogniser(lang) if fallback else None
+    return sphinx_engine.SphinxRecogniser(lang, silence_ms=silence_ms) if fallback else None
 
 
 def engine_report(languages: Iterable[str], models_dir: Path) -> dict[str, str | None]:
@@ -114,14 +121,16 @@ def _installed_vosk_model(lang: str, models_dir: Path) -> Path | None:
     return vosk_model_for(lang, models_dir)
 
 
-def _load_vosk(folder: Path, lang: str) -> Recogniser:
+def _load_vosk(folder: Path, lang: str, silence_ms: int = 800) -> Recogniser:
     if not _vosk_available():
         raise SpeechError("the vosk package is not installed; reinstall the kiosk to get it")
     try:
         from kiosk.speech.vosk_engine import VoskRecogniser
     except ImportError as exc:
         raise SpeechError(f"the Vosk engine cannot be loaded ({exc})") from exc
-    return VoskRecogniser(folder, lang)  # its SpeechError names a missing or broken folder
+    return VoskRecogniser(
+        folder, lang, silence_ms
+    )  # its SpeechError names a missing or broken folder
 
 
 def _vosk_available() -> bool:

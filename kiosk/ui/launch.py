@@ -85,7 +85,9 @@ def load_speech(settings: Settings, languages: Sequence[str]) -> SpeechControlle
     named = settings.microphone.strip()
     device: str | int | None = int(named) if named.isdigit() else (named or None)
     speech = SpeechController(
-        recogniser_for=lambda lang: engines.recogniser_for(lang, settings.models_dir),
+        recogniser_for=lambda lang: engines.recogniser_for(
+            lang, settings.models_dir, silence_ms=settings.silence_ms
+        ),
         source=lambda: MicSource(device),
         synthesiser=synthesiser,
         player=Player(),

@@ -200,3 +200,9 @@ def test_cmd_transcribe_prints_a_friendly_line(
     assert code == 0
     assert "“can i speak to someone”" in out and "engine pocketsphinx" in out
     assert "real-time factor" in out
+
+
+def test_the_configured_silence_reaches_the_recogniser(tmp_path: Path) -> None:
+    recogniser = recogniser_for("en", tmp_path, silence_ms=300)
+    assert recogniser is not None and recogniser.engine == "pocketsphinx"
+    assert recogniser._endpointer.silence_ms == 300  # type: ignore[attr-defined]
