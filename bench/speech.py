@@ -84,7 +84,9 @@ def main() -> int:
     from kiosk.speech.vosk_engine import VoskRecogniser
 
     scratch = Path(tempfile.mkdtemp(prefix="kiosk-speech-bench-"))
-    sphinx = SphinxRecogniser("en")
+    from kiosk.config import Settings
+
+    sphinx = SphinxRecogniser("en", silence_ms=Settings().silence_ms)
     vosk = VoskRecogniser(bundled_korean_model(), "ko")
 
     english = [read_wav(p) for p in sorted((TESTDATA / "librivox").glob("*.wav"))]
@@ -117,7 +119,6 @@ def main() -> int:
     )
 
     print("\nEnd of speech to intent on screen (PocketSphinx en + intent model + redraw)\n")
-    from kiosk.config import Settings
     from kiosk.nlu.classifier import OnnxIntentClassifier
     from kiosk.ui.launch import make_window
 

@@ -54,8 +54,8 @@ class Settings(BaseModel):
     """Offer the microphone where a recogniser exists for the visitor's language."""
     microphone: str = ""
     """Input device name (or number) as PortAudio lists it; empty = the system default."""
-    silence_ms: int = Field(default=800, ge=200, le=5000)
-    """Silence that ends an utterance."""
+    silence_ms: int = Field(default=400, ge=200, le=5000)
+    """Silence that ends an utterance: shorter answers faster, longer lets people pause."""
     tts_rate: int = Field(default=150, ge=80, le=300)
     """Words per minute for read-aloud (slower than espeak's 175 default, for clarity)."""
     tts_volume: float = Field(default=1.0, ge=0.0, le=1.0)
