@@ -197,7 +197,8 @@ def cmd_models_install(args: argparse.Namespace) -> int:
 def cmd_models_list(args: argparse.Namespace) -> int:
     from kiosk.speech.models_cli import cmd_list
 
-    return cmd_list(_settings(args).models_dir, args.json)
+    settings = _settings(args)
+    return cmd_list(settings.models_dir, args.json, settings.languages)
 
 
 def build_parser() -> argparse.ArgumentParser:

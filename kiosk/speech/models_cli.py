@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk.speech.models import INSTALL_HINT, human_size, install_model, list_models
@@ -34,16 +35,40 @@ def cmd_install(source: str, lang: str, models_dir: Path) -> int:
     return 0
 
 
-def cmd_list(models_dir: Path, as_json: bool) -> int:
-    """Show the installed speech models, each verified against its sha256."""
+def cmd_list(models_dir: Path, as_json: bool, languages: Sequence[str] = ("en", "cy")) -> int:
+    """Show the installed speech models (each verified against its sha256), which
+    engine listens in each of the kiosk's languages, and the microphones found."""
+    from kiosk.speech.capture import input_devices
+    from kiosk.speech.engines import engine_report
+
     try:
         models = list_models(models_dir)
     except SpeechError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
+    engines = engine_report(languages, models_dir)
+    microphones = [str(d.get("name", "?")) for d in input_devices()]
     if as_json:
-        print(json.dumps({"models": models}, ensure_ascii=False, indent=2))
-    elif not models:
+        print(
+            json.dumps(
+                {"models": models, "engines": engines, "microphones": microphones},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0 if all(m["verified"] for m in models) else 1
+    for lang, engine in engines.items():
+        where = engine or "none: the microphone is hidden for this language"
+        print(f"speech recognition in {lang}: {where}")
+    print(
+        "microphones: "
+        + (
+            ", ".join(microphones)
+            if microphones
+            else "none found (the microphone button stays hidden)"
+        )
+    )
+    if not models:
         print(
             f"No speech models installed in {Path(models_dir) / 'speech'}.\n"
             f"Install one with: {INSTALL_HINT.format(lang='LANG')}"

@@ -366,3 +366,14 @@ def test_the_folder_sha256_covers_names_and_contents_not_the_folder_name(tmp_pat
     (one / "README").write_text("hi!")
     assert folder_sha256(one) != digest
     assert folder_bytes(one) == len(b"weights") + 3
+
+
+def test_cmd_list_names_the_engine_per_language_and_the_microphones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cmd_list(tmp_path, as_json=True, languages=("en", "cy")) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["engines"] == {"en": "pocketsphinx", "cy": None}
+    assert isinstance(report["microphones"], list)
+    assert cmd_list(tmp_path, as_json=False, languages=("cy",)) == 0
+    assert "speech recognition in cy: none: the microphone is hidden" in capsys.readouterr().out
