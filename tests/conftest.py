@@ -30,6 +30,25 @@ def all_intents() -> list[str]:
     return intent_ids()
 
 
+@pytest.fixture(scope="session")
+def intent_model_dir() -> Path:
+    """models/nlu, built by `kiosk nlu build` (./dev.sh test runs it first; cached)."""
+    folder = Settings().models_dir / "nlu"
+    if not (folder / "manifest.json").is_file():
+        from kiosk.nlu.build import build
+
+        build(folder.parent, say=lambda _line: None)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def intent_classifier(intent_model_dir: Path):  # type: ignore[no-untyped-def]
+    """The real intent model, loaded once for the whole test session."""
+    from kiosk.nlu.classifier import OnnxIntentClassifier
+
+    return OnnxIntentClassifier(intent_model_dir)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", fullscreen=False)

@@ -162,7 +162,24 @@ def _quiet_stdout() -> Iterator[None]:
             sys.stdout.write("".join(kept))
 
 
-class Pyttsx3Synthesiser:
+class _VoiceTable:
+    """Languages to espeak-ng voices, shared by both synthesisers."""
+
+    _by_language: dict[str, str]
+
+    def languages(self) -> list[str]:
+        """Kiosk languages (of en, cy, pl, ur, pa, ar, ro, bn) with a voice on this machine."""
+        return [lang for lang in KIOSK_VOICES if pick_voice(lang, self._by_language)]
+
+    def voice_for(self, lang: str) -> str:
+        """The espeak-ng voice used for ``lang`` (e.g. ``gmw/en`` or ``en-gb`` for ``en``)."""
+        voice = pick_voice(lang, self._by_language)
+        if voice is None:
+            raise _no_voice(lang, self.languages())
+        return voice
+
+
+class Pyttsx3Synthesiser(_VoiceTable):
     """espeak-ng voices through pyttsx3: one reused engine, thread-safe, WAV out.
 
     ``rate`` is in words per minute and ``volume`` from 0.0 to 1.0 (both from config).
@@ -190,17 +207,6 @@ class Pyttsx3Synthesiser:
                 self._by_language.setdefault(_normalise(str(language)), str(voice.id))
         if not self._by_language:
             raise SpeechError(f"espeak-ng reports no voices: {INSTALL_HINT}")
-
-    def languages(self) -> list[str]:
-        """Kiosk languages (of en, cy, pl, ur, pa, ar, ro, bn) with a voice on this machine."""
-        return [lang for lang in KIOSK_VOICES if pick_voice(lang, self._by_language)]
-
-    def voice_for(self, lang: str) -> str:
-        """The espeak-ng voice id used for ``lang`` (e.g. ``gmw/en`` for ``en``)."""
-        voice = pick_voice(lang, self._by_language)
-        if voice is None:
-            raise _no_voice(lang, self.languages())
-        return voice
 
     def voice_name(self, lang: str) -> str:
         """A readable name for the voice, e.g. ``English (Great Britain)``."""
@@ -270,7 +276,7 @@ def _load_engine() -> tuple[Any, Any]:
     return engine, _espeak
 
 
-class EspeakSynthesiser:
+class EspeakSynthesiser(_VoiceTable):
     """The ``espeak-ng`` command (``-v VOICE -s RATE -a AMPLITUDE -w OUT``), one process a call.
 
     The fallback when pyttsx3 cannot load: no shared library state, so calls from
@@ -309,17 +315,6 @@ class EspeakSynthesiser:
         if not by_language:
             raise SpeechError(f"{self._executable} reports no voices: {INSTALL_HINT}")
         return by_language
-
-    def languages(self) -> list[str]:
-        """Kiosk languages (of en, cy, pl, ur, pa, ar, ro, bn) with a voice on this machine."""
-        return [lang for lang in KIOSK_VOICES if pick_voice(lang, self._by_language)]
-
-    def voice_for(self, lang: str) -> str:
-        """The ``-v`` voice used for ``lang`` (e.g. ``en-gb`` for ``en``)."""
-        voice = pick_voice(lang, self._by_language)
-        if voice is None:
-            raise _no_voice(lang, self.languages())
-        return voice
 
     def voice_name(self, lang: str) -> str:
         """The voice as espeak-ng names it on the command line."""

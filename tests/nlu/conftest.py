@@ -1,4 +1,4 @@
-"""The real intent model, built (or reused) once per test session."""
+"""The real intent model (shared session fixtures live in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Settings
 from kiosk.nlu.classifier import OnnxIntentClassifier
 
 
 @pytest.fixture(scope="session")
-def model_dir() -> Path:
-    """models/nlu, built by `kiosk nlu build` (./dev.sh test runs it first; cached)."""
-    folder = Settings().models_dir / "nlu"
-    if not (folder / "manifest.json").is_file():
-        from kiosk.nlu.build import build
-
-        build(folder.parent, say=lambda _line: None)
-    return folder
+def model_dir(intent_model_dir: Path) -> Path:
+    return intent_model_dir
 
 
 @pytest.fixture(scope="session")
-def classifier(model_dir: Path) -> OnnxIntentClassifier:
-    return OnnxIntentClassifier(model_dir)
+def classifier(intent_classifier: OnnxIntentClassifier) -> OnnxIntentClassifier:
+    return intent_classifier

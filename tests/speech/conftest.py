@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import Settings
 from kiosk.nlu.classifier import OnnxIntentClassifier
 
 TESTDATA = Path("/usr/share/pocketsphinx/test/data")
@@ -24,19 +23,8 @@ Say = Callable[..., Path]
 
 
 @pytest.fixture(scope="session")
-def intent_model_dir() -> Path:
-    """models/nlu, built by `kiosk nlu build` (./dev.sh test runs it first; cached)."""
-    folder = Settings().models_dir / "nlu"
-    if not (folder / "manifest.json").is_file():
-        from kiosk.nlu.build import build
-
-        build(folder.parent, say=lambda _line: None)
-    return folder
-
-
-@pytest.fixture(scope="session")
-def classifier(intent_model_dir: Path) -> OnnxIntentClassifier:
-    return OnnxIntentClassifier(intent_model_dir)
+def classifier(intent_classifier: OnnxIntentClassifier) -> OnnxIntentClassifier:
+    return intent_classifier
 
 
 @pytest.fixture(scope="session")

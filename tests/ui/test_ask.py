@@ -369,20 +369,10 @@ def test_make_window_names_a_missing_or_corrupt_model_file(
 # --- with the real model ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def real_classifier():  # type: ignore[no-untyped-def]
-    folder = Settings().models_dir / "nlu"
-    if not (folder / "manifest.json").is_file():
-        pytest.skip(f"no intent model in {folder}: run `kiosk nlu build` first (CI does)")
-    from kiosk.nlu.classifier import OnnxIntentClassifier
-
-    return OnnxIntentClassifier(folder)
-
-
 class TestWithTheRealModel:
     @pytest.fixture
-    def kiosk_classifier(self, real_classifier):  # type: ignore[no-untyped-def]
-        return real_classifier
+    def kiosk_classifier(self, intent_classifier):  # type: ignore[no-untyped-def]
+        return intent_classifier
 
     @staticmethod
     def check(window: KioskWindow, text: str, lang: str) -> str:

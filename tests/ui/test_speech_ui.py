@@ -604,16 +604,6 @@ def say(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     return synthesise
 
 
-@pytest.fixture(scope="session")
-def real_classifier():  # type: ignore[no-untyped-def]
-    folder = Settings().models_dir / "nlu"
-    if not (folder / "manifest.json").is_file():
-        pytest.skip(f"no intent model in {folder}: run `kiosk nlu build` first (CI does)")
-    from kiosk.nlu.classifier import OnnxIntentClassifier
-
-    return OnnxIntentClassifier(folder)
-
-
 class SpokenWav:
     """A flite recording in place of the microphone, in real time; notes when the speech ends."""
 
@@ -635,8 +625,8 @@ class TestRealSpeech:
     """flite -> WAV in place of the microphone -> the real recogniser -> the real intent model."""
 
     @pytest.fixture
-    def kiosk_classifier(self, real_classifier):  # type: ignore[no-untyped-def]
-        return real_classifier
+    def kiosk_classifier(self, intent_classifier):  # type: ignore[no-untyped-def]
+        return intent_classifier
 
     @pytest.fixture
     def spoken(self) -> list[SpokenWav]:
