@@ -318,7 +318,7 @@ class KioskWindow(QMainWindow):
             role="secondary",
             name="back",
             icon="back",
-            icon_colour="#0b0c0c",
+            icon_colour=PALETTE.secondary_button_text,
         )
         back.setEnabled(self.session.can_go_back)
         back.setVisible(self.session.can_go_back)
@@ -331,7 +331,7 @@ class KioskWindow(QMainWindow):
                     role="secondary",
                     name="start_again",
                     icon="restart",
-                    icon_colour="#0b0c0c",
+                    icon_colour=PALETTE.secondary_button_text,
                 )
             )
         if self.speech is not None and self.speech.can_speak:
