@@ -201,6 +201,46 @@ def cmd_models_list(args: argparse.Namespace) -> int:
     return cmd_list(settings.models_dir, args.json, settings.languages)
 
 
+def cmd_keys_check(args: argparse.Namespace) -> int:
+    from kiosk.storage.keys import check_keys
+
+    settings = _settings(args)
+    problems = check_keys(settings.keys_dir, dict(os.environ))
+    for problem in problems:
+        print(f"problem: {problem}")
+    if not problems:
+        print(f"storage key in {settings.keys_dir}: ok")
+    return 1 if problems else 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from kiosk.storage.db import open_database
+    from kiosk.storage.keys import load_kek, rotate
+
+    settings = _settings(args)
+    db, problems = open_database(settings.database_path)
+    for problem in problems:
+        print(f"note: {problem}", file=sys.stderr)
+    old = load_kek(settings.keys_dir, dict(os.environ))
+    new = rotate(db, old, settings.keys_dir)
+    print(f"storage key rotated: {old.id} -> {new.id}; every live session re-wrapped")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from kiosk.storage.audit import verify
+    from kiosk.storage.db import open_database
+
+    db, _ = open_database(_settings(args).database_path)
+    problems = verify(db)
+    count = db.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    for problem in problems:
+        print(f"TAMPERED: {problem}")
+    if not problems:
+        print(f"audit log intact ({count} entries)")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="Civic Kiosk")
     parser.add_argument("--version", action="version", version=f"civic-kiosk {__version__}")
@@ -268,6 +308,19 @@ def build_parser() -> argparse.ArgumentParser:
     listing = models_sub.add_parser("list", help="installed speech models, verified")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_models_list)
+
+    keys = sub.add_parser("keys", help="the storage key that protects visitors' sessions")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("check", help="report key file permissions and problems").set_defaults(
+        func=cmd_keys_check
+    )
+    keys_sub.add_parser(
+        "rotate", help="new storage key; every live session is re-wrapped, none lost"
+    ).set_defaults(func=cmd_keys_rotate)
+    audit = sub.add_parser("audit", help="the audit log (no personal data)")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the hash chain; name any deleted or edited entry")
+    audit_sub.choices["verify"].set_defaults(func=cmd_audit_verify)
     return parser
 
 

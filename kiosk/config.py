@@ -50,6 +50,9 @@ class Settings(BaseModel):
     printer: str = ""
     """Printer name; empty means the system default, or a PDF file when there is none."""
     sync_enabled: bool = False
+    key_dir: Path | None = None
+    """Directory of its own for the storage key (default: DATA_DIR/keys); systemd
+    credentials ($CREDENTIALS_DIRECTORY) take precedence when present."""
     speech_enabled: bool = True
     """Offer the microphone where a recogniser exists for the visitor's language."""
     microphone: str = ""
@@ -68,6 +71,14 @@ class Settings(BaseModel):
             offered = list(self.languages)
             raise ValueError(f"default_language '{self.default_language}' is not in {offered}")
         return self
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.key_dir or self.data_dir / "keys"
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "kiosk.db"
 
     @property
     def printouts_dir(self) -> Path:
@@ -101,7 +112,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
         base = path.parent
-        for key in ("content_dir", "i18n_dir", "data_dir", "models_dir"):
+        for key in ("content_dir", "i18n_dir", "data_dir", "models_dir", "key_dir"):
             if isinstance(raw.get(key), str) and not Path(raw[key]).is_absolute():
                 raw[key] = str(base / raw[key])
     for var, key in _ENV_KEYS.items():
