@@ -202,36 +202,23 @@ def cmd_models_list(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_check(args: argparse.Namespace) -> int:
-    from kiosk.storage.keys import check_keys
+    from kiosk.storage.keys_cli import cmd_check
 
-    settings = _settings(args)
-    problems = check_keys(settings.keys_dir, dict(os.environ))
-    for problem in problems:
-        print(f"problem: {problem}")
-    if not problems:
-        print(f"storage key in {settings.keys_dir}: ok")
-    return 1 if problems else 0
+    return cmd_check(_settings(args).keys_dir)
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
-    from kiosk.storage.db import open_database
-    from kiosk.storage.keys import load_kek, rotate
+    from kiosk.storage.keys_cli import cmd_rotate
 
     settings = _settings(args)
-    db, problems = open_database(settings.database_path)
-    for problem in problems:
-        print(f"note: {problem}", file=sys.stderr)
-    old = load_kek(settings.keys_dir, dict(os.environ))
-    new = rotate(db, old, settings.keys_dir)
-    print(f"storage key rotated: {old.id} -> {new.id}; every live session re-wrapped")
-    return 0
+    return cmd_rotate(settings.data_dir, settings.keys_dir)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from kiosk.storage.audit import verify
-    from kiosk.storage.db import open_database
+    from kiosk.storage.db import database_path, open_database
 
-    db, _ = open_database(_settings(args).database_path)
+    db, _ = open_database(database_path(_settings(args).data_dir))
     problems = verify(db)
     count = db.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
     for problem in problems:

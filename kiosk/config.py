@@ -77,10 +77,6 @@ class Settings(BaseModel):
         return self.key_dir or self.data_dir / "keys"
 
     @property
-    def database_path(self) -> Path:
-        return self.data_dir / "kiosk.db"
-
-    @property
     def printouts_dir(self) -> Path:
         return self.data_dir / "printouts"
 
