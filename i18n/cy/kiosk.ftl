@@ -113,6 +113,8 @@ staff-carry-on-button = Parhau
 alert-text = STAFF: mae ymwelydd wrth y ciosg hwn wedi gofyn am help.
 alert-dismiss = Staff: cau'r rhybudd
 alert-ask-unavailable = STAFF: mae'r blwch Gofyn wedi'i ddiffodd am fod y model bwriadau ar goll neu wedi'i ddifrodi. Gweler log y ciosg.
+alert-storage-unavailable = STAFF: ni all y ciosg gadw i'w ddisg; mae ymweliadau'n parhau heb gadw. Gweler log y ciosg.
+alert-storage-replaced = STAFF: roedd allwedd storio neu gronfa ddata'r ciosg wedi'i difrodi ac wedi'i disodli; ni ellir darllen ymweliadau a gadwyd yn gynharach. Gweler log y ciosg.
 
 ## Rhybudd segur
 idle-title = Oes angen mwy o amser arnoch chi?

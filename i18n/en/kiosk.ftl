@@ -109,6 +109,8 @@ staff-carry-on-button = Carry on
 alert-text = STAFF: a visitor at this kiosk has asked for help.
 alert-dismiss = Staff: dismiss
 alert-ask-unavailable = STAFF: the Ask box is off because the intent model is missing or damaged. See the kiosk log.
+alert-storage-unavailable = STAFF: the kiosk cannot save to its disk; visits carry on without saving. See the kiosk log.
+alert-storage-replaced = STAFF: the kiosk's storage key or database was damaged and has been replaced; older saved visits cannot be read. See the kiosk log.
 
 ## Idle warning
 idle-title = Do you need more time?

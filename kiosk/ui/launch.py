@@ -23,6 +23,7 @@ from kiosk.core.i18n import Catalogue
 from kiosk.nlu.types import IntentClassifier
 from kiosk.ui.early import BENCH_ENV, EarlyStart, bench_mark, save_snapshot, show_full_screen
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.visit_store import open_recorder
 
 if TYPE_CHECKING:
     from kiosk.ui.speech_controller import SpeechController
@@ -44,6 +45,12 @@ def make_window(settings: Settings, clock: Clock | None = None) -> tuple[QApplic
     catalogue = Catalogue(settings.i18n_dir, list(content.pack.languages))
     classifier, classifier_error = load_classifier(settings)
     speech = load_speech(settings, content.pack.languages)
+    recorder, storage_problems = open_recorder(settings)
+    storage_alert = None
+    if recorder is None:
+        storage_alert = "alert-storage-unavailable"
+    elif storage_problems:
+        storage_alert = "alert-storage-replaced"
     window = KioskWindow(
         settings,
         content.pack,
@@ -52,7 +59,11 @@ def make_window(settings: Settings, clock: Clock | None = None) -> tuple[QApplic
         classifier=classifier,
         classifier_error=classifier_error,
         speech=speech,
+        recorder=recorder,
+        storage_alert=storage_alert,
     )
+    if recorder is not None:
+        recorder.setParent(window)
     return app, window
 
 

@@ -51,6 +51,7 @@ from kiosk.ui.workers import ClassifyJob
 
 if TYPE_CHECKING:  # the controller pulls in numpy: imported only where speech is wired
     from kiosk.ui.speech_controller import SpeechController
+    from kiosk.ui.visit_store import VisitRecorder
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,9 @@ class KioskWindow(QMainWindow):
     ``classifier_error`` says a model failed to load: staff are alerted once.
     ``speech`` brings the microphone (where the language has a recogniser) and
     Read aloud; without it the kiosk is touch and text only.
+    ``recorder`` keeps the visit's encrypted record (shredded when the visit
+    ends); without one the visit lives in memory only. ``storage_alert`` names
+    a staff alert key for a storage problem found at start.
     """
 
     def __init__(
@@ -104,6 +108,8 @@ class KioskWindow(QMainWindow):
         classifier: IntentClassifier | None = None,
         classifier_error: str | None = None,
         speech: SpeechController | None = None,
+        recorder: VisitRecorder | None = None,
+        storage_alert: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -121,6 +127,14 @@ class KioskWindow(QMainWindow):
         """Which staff alert text to show: a visitor asked for help, or the Ask box broke."""
         if classifier is None and classifier_error is not None:
             self._alert_ask_unavailable()
+        self.recorder = recorder
+        if recorder is not None:
+            recorder.storage_failed.connect(
+                self._storage_failed, Qt.ConnectionType.QueuedConnection
+            )
+        if storage_alert is not None:
+            self.session.staff_alert = True
+            self.alert_key = storage_alert
         self.idle = IdlePolicy(clock, settings.idle_after_s, settings.idle_countdown_s)
         self.farewell = False
         self.print_status: QLabel | None = None
@@ -378,6 +392,8 @@ class KioskWindow(QMainWindow):
         self.farewell = False
         self.idle.touched()
         self.session.begin(language)
+        if self.recorder is not None:
+            self.recorder.start_visit()
         self.render()
 
     def set_language(self, language: str) -> None:
@@ -431,6 +447,7 @@ class KioskWindow(QMainWindow):
 
         postcode = find_postcode(result.text)
         found = {"postcode": postcode} if postcode else {}
+        self._record("question", {"text": result.text})
         self._run_action(self.session.apply_result(result, found))
 
     @Slot(int, str)
@@ -443,6 +460,19 @@ class KioskWindow(QMainWindow):
         if ticket == self._ask_ticket and self.session.place.screen is Screen.ASK:
             self.session.back()
         self.render()
+
+    @Slot()
+    def _storage_failed(self) -> None:
+        """Saving stopped working: the visit carries on in memory; staff are told."""
+        self.session.staff_alert = True
+        self.alert_key = "alert-storage-unavailable"
+        log.warning("staff alert raised: visits are no longer saved")
+        self._render_alert()
+
+    def _record(self, kind: str, value: dict[str, str]) -> None:
+        """Add to the visit's encrypted record (never to a log or a file in clear)."""
+        if self.recorder is not None:
+            self.recorder.record(kind, value)
 
     def _alert_ask_unavailable(self) -> None:
         self.session.staff_alert = True
@@ -478,15 +508,29 @@ class KioskWindow(QMainWindow):
         self._after_move()
 
     def choose(self, value: str) -> None:
+        place = self.session.place
         self.session.choose(value)
+        self._record(
+            "answer", {"service": place.service or "", "page": place.page or "", "value": value}
+        )
         self._after_move()
 
     def enter_postcode(self, text: str) -> str | None:
         """Returns an error message to show, or None when the journey moved on."""
+        place = self.session.place
         try:
             self.session.enter_postcode(text)
         except PostcodeError as exc:
             return self.t(f"postcode-error-{exc.reason}")
+        page_id = place.page or ""
+        self._record(
+            "answer",
+            {
+                "service": place.service or "",
+                "page": page_id,
+                "value": self.session.answers.get(page_id, ""),
+            },
+        )
         self._after_move()
         return None
 
@@ -533,7 +577,9 @@ class KioskWindow(QMainWindow):
         self.end_visit(farewell=True)
 
     def end_visit(self, *, farewell: bool = False) -> None:
-        """Wipe everything the visitor told us and show the attract screen."""
+        """Wipe everything the visitor told us (and shred its record); show the attract screen."""
+        if self.recorder is not None:
+            self.recorder.end_visit()
         self.session.wipe()
         self.session.language = self.settings.default_language
         self.overlay.hide()
@@ -549,6 +595,9 @@ class KioskWindow(QMainWindow):
 
     def _after_move(self) -> None:
         page = self.session.page
+        if isinstance(page, OutcomePage):
+            service = self.session.service
+            self._record("outcome", {"service": service.id if service else "", "page": page.id})
         if isinstance(page, OutcomePage) and page.alert_staff:
             self.session.staff_alert = True
             self.alert_key = "alert-text"
@@ -895,6 +944,8 @@ class KioskWindow(QMainWindow):
         if self.speech is not None:
             self.speech.shutdown()
         self.workers.waitForDone(2000)  # a classification in flight finishes before we go
+        if self.recorder is not None:  # the visit in progress is shredded, the worker stops
+            self.recorder.shutdown()
         super().closeEvent(event)  # type: ignore[arg-type]
 
     def resizeEvent(self, event: object) -> None:
