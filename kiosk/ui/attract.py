@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
@@ -20,8 +20,7 @@ from kiosk.ui.widgets import button, label, panel
 CARD_VERSION = 1
 
 
-@dataclass(frozen=True)
-class AttractCard:
+class AttractCard(NamedTuple):  # a NamedTuple, not a dataclass: dataclasses costs start-up time
     """Everything on the attract screen, already in the display language."""
 
     council: str
@@ -34,7 +33,7 @@ class AttractCard:
     farewell: str | None = None
 
     def to_json(self) -> str:
-        return json.dumps({"version": CARD_VERSION, **asdict(self)}, ensure_ascii=False)
+        return json.dumps({"version": CARD_VERSION, **self._asdict()}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> AttractCard:

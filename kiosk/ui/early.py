@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
@@ -84,12 +84,10 @@ class EarlyWindow(QMainWindow):
             bench_mark("first-paint")
 
 
-@dataclass
-class EarlyStart:
+class EarlyStart(NamedTuple):
     app: QApplication
     window: EarlyWindow
     fullscreen: bool
-    shown_at: float = field(default_factory=time.monotonic)
 
 
 def show_early(config: str | None, windowed: bool) -> EarlyStart | None:

@@ -6,11 +6,10 @@ test can prove each one meets WCAG AA (4.5:1) contrast.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Palette:
+class Palette(NamedTuple):  # NamedTuple: the early attract screen must not pay for dataclasses
     text: str = "#0b0c0c"
     secondary_text: str = "#484949"
     background: str = "#ffffff"
